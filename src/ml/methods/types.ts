@@ -1,0 +1,90 @@
+/**
+ * The interface every training method implements. A step is two phases:
+ * 1. `prepare` runs outside the differentiated closure: attack points, random starts, FGSM directions — anything
+ *    the loss treats as a constant ("detached" in the reference codes).
+ * 2. `loss` runs inside `tf.variableGrads` and returns the scalar whose weight gradient the optimizer applies.
+ * Both are synchronous tfjs code; the trainer wraps them in `tf.tidy` and disposes what `prepare` returned.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../core/rng.ts';
+import type { Box, Norm } from '../../core/types.ts';
+import type { DropoutMasks, Mlp } from '../model.ts';
+
+/** One hyperparameter: its default, its allowed range and what it does. */
+export interface HyperSpec {
+  readonly key: string;
+  /** Short label for tables and sliders, e.g. "β". */
+  readonly label: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Suggested slider scale. */
+  readonly scale: 'linear' | 'log';
+  readonly description: string;
+}
+
+/** A choice between named variants of one method (e.g. LLR "qin" vs "repo"). */
+export interface VariantSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+}
+
+export type Hyper = Readonly<Record<string, number>>;
+
+export interface Batch {
+  /** Inputs `[B, 2]`. */
+  readonly x: tf.Tensor2D;
+  /** Labels as a one-hot float matrix `[B, C]`. */
+  readonly yOneHot: tf.Tensor2D;
+  /** Labels as int32 `[B]`. */
+  readonly y: tf.Tensor1D;
+  readonly size: number;
+}
+
+export interface StepContext {
+  /** Attack radius and norm of the experiment (the threat model the method defends against). */
+  readonly eps: number;
+  readonly norm: Norm;
+  /** Clip attack points to this box (the data box), or `null` for no clipping. */
+  readonly box: Box | null;
+  /** Seeded randomness for this step (random starts, noise). */
+  readonly rng: Rng;
+  /** Fraction of training done, in [0, 1): for ramps such as CURE's h schedule. */
+  readonly progress: number;
+  /** Fresh dropout masks for `rows` rows in training mode (undefined when the model has no dropout). */
+  readonly dropout: (rows: number) => DropoutMasks;
+}
+
+/** Whatever `prepare` computed; every tensor in it is disposed by the trainer after the step. */
+export type Prepared = Readonly<Record<string, tf.Tensor | undefined>>;
+
+export interface TrainingMethod {
+  /** Stable id used in URLs, files and the runner, e.g. "trades". */
+  readonly id: string;
+  /** Display name, e.g. "TRADES". */
+  readonly name: string;
+  /** One sentence: what the method optimizes. */
+  readonly summary: string;
+  /** The formula in plain text (Unicode math). */
+  readonly formula: string;
+  /** Where the formula comes from (paper and code, with the variant). */
+  readonly source: string;
+  readonly hyper: readonly HyperSpec[];
+  /** Named variants, the first being the default; absent when the method has one form. */
+  readonly variants?: readonly VariantSpec[];
+  /** Whether `prepare` uses an attack (the step costs K forward/backward passes more). */
+  readonly usesAttack: boolean;
+  prepare(model: Mlp, batch: Batch, hyper: Hyper, ctx: StepContext, variant: string): Prepared;
+  /** The scalar training loss (mean over the batch), differentiable in the model's variables. */
+  loss(
+    model: Mlp,
+    batch: Batch,
+    prepared: Prepared,
+    hyper: Hyper,
+    ctx: StepContext,
+    variant: string,
+  ): tf.Scalar;
+  /** Runs after the optimizer update (e.g. the Lipschitz cap's projection). */
+  afterUpdate?(model: Mlp, hyper: Hyper, ctx: StepContext, variant: string): void;
+}

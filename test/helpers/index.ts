@@ -1,0 +1,2 @@
+export * from './ref64.ts';
+export { flatGrads } from './tf.ts';
