@@ -87,4 +87,6 @@ export interface TrainingMethod {
   ): tf.Scalar;
   /** Runs after the optimizer update (e.g. the Lipschitz cap's projection). */
   afterUpdate?(model: Mlp, hyper: Hyper, ctx: StepContext, variant: string): void;
+  /** Runs once when training ends (e.g. the Lipschitz cap's exact final projection, so its certificate holds). */
+  finalize?(model: Mlp, hyper: Hyper, variant: string): Promise<void>;
 }
