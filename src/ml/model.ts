@@ -94,10 +94,11 @@ export class Mlp {
       if (layer.W.length !== nIn || layer.W.some((row) => row.length !== nOut) || layer.b.length !== nOut) {
         throw new Error(`Layer ${k + 1} should be ${nIn}×${nOut} with ${nOut} biases.`);
       }
-      return {
+      // tidy frees the initial-value tensors; the variables survive it.
+      return tf.tidy(() => ({
         W: tf.variable(tf.tensor2d(layer.W, [nIn, nOut], 'float32'), true, `mlp${id}_W${k + 1}`),
         b: tf.variable(tf.tensor1d(layer.b, 'float32'), true, `mlp${id}_b${k + 1}`),
-      };
+      }));
     });
     return new Mlp(spec, layers);
   }
@@ -183,10 +184,12 @@ export class Mlp {
   /** An independent copy with its own variables. */
   clone(): Mlp {
     const id = nextId++;
-    const layers = this.layers.map((l, k) => ({
-      W: tf.variable(l.W.clone(), true, `mlp${id}_W${k + 1}`),
-      b: tf.variable(l.b.clone(), true, `mlp${id}_b${k + 1}`),
-    }));
+    const layers = this.layers.map((l, k) =>
+      tf.tidy(() => ({
+        W: tf.variable(l.W.clone(), true, `mlp${id}_W${k + 1}`),
+        b: tf.variable(l.b.clone(), true, `mlp${id}_b${k + 1}`),
+      })),
+    );
     return new Mlp(this.spec, layers);
   }
 

@@ -1,0 +1,194 @@
+/**
+ * Evaluation metrics. None of them mutates a model; all run in evaluation mode (no dropout).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/rng.ts';
+import type { Box, LabelledPoints, Norm } from '../core/types.ts';
+import { exactRobustness, type ExactRobustnessResult } from '../core/exactRobustness.ts';
+import { describePgd, EVAL_PGD, pgd, type PgdOptions } from './attacks.ts';
+import type { Classifier } from './classifier.ts';
+
+/**
+ * Margin withheld before a cell is certified: float32 logits of these small nets are accurate to ~1e-5, so a
+ * certificate never rests on rounding error (a cell this close to the boundary is refined or left undecided).
+ */
+const FLOAT32_LOGIT_TOLERANCE = 1e-3;
+
+/** Rows per forward call when evaluating many points (grids, dense ball searches). */
+const EVAL_CHUNK = 8192;
+
+/** Logits `[m, C]` of the points `xy` (`[m, 2]` row-major), evaluated in chunks. */
+export async function logitsOf(model: Classifier, xy: Float32Array | Float64Array): Promise<Float32Array> {
+  const m = xy.length / 2;
+  const parts: Float32Array[] = [];
+  for (let s = 0; s < m; s += EVAL_CHUNK) {
+    const rows = Math.min(EVAL_CHUNK, m - s);
+    const t = tf.tidy(() =>
+      model.forward(tf.tensor2d(Float32Array.from(xy.subarray(2 * s, 2 * (s + rows))), [rows, 2])),
+    );
+    parts.push((await t.data()) as Float32Array);
+    t.dispose();
+  }
+  if (parts.length === 1) return parts[0]!;
+  const width = parts.reduce((s, p) => s + p.length, 0);
+  const out = new Float32Array(width);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** argmax of each row of a `[m, C]` logit array. */
+export function argmaxRows(logits: ArrayLike<number>, nClasses: number): Int32Array {
+  const m = logits.length / nClasses;
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    let best = 0;
+    for (let c = 1; c < nClasses; c++) if (logits[i * nClasses + c]! > logits[i * nClasses + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+export async function predict(
+  model: Classifier,
+  xy: Float32Array | Float64Array,
+  nClasses: number,
+): Promise<Int32Array> {
+  return argmaxRows(await logitsOf(model, xy), nClasses);
+}
+
+/** Fraction of points whose predicted class is their label. */
+export async function accuracy(model: Classifier, points: LabelledPoints, nClasses: number): Promise<number> {
+  const pred = await predict(model, points.x, nClasses);
+  return fractionEqual(pred, points.y);
+}
+
+function fractionEqual(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0) return NaN;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) k++;
+  return k / a.length;
+}
+
+export interface AdversarialAccuracy {
+  /** Accuracy on the attacked points. */
+  readonly accuracy: number;
+  /** The attack points, `[n, 2]`. */
+  readonly xAdv: Float32Array;
+  /** Which attack, e.g. "PGD-50 (L∞, α = ε/10, 5 restarts)". */
+  readonly attack: string;
+}
+
+export interface AttackSettings {
+  readonly eps: number;
+  readonly norm: Norm;
+  readonly box: Box | null;
+  readonly seed?: number;
+  /** Overrides of the evaluation preset. */
+  readonly pgd?: Partial<Pick<PgdOptions, 'steps' | 'stepSize' | 'restarts' | 'objective'>>;
+}
+
+/** Accuracy under the project's evaluation PGD (untargeted, true labels, eval mode). */
+export async function adversarialAccuracy(
+  model: Classifier,
+  points: LabelledPoints,
+  nClasses: number,
+  settings: AttackSettings,
+): Promise<AdversarialAccuracy> {
+  const n = points.y.length;
+  const opts: PgdOptions = {
+    ...EVAL_PGD(settings.eps),
+    ...settings.pgd,
+    eps: settings.eps,
+    norm: settings.norm,
+    box: settings.box,
+    rng: new Rng(settings.seed ?? 0),
+  };
+  const adv = tf.tidy(() => {
+    const x = tf.tensor2d(Float32Array.from(points.x), [n, 2]);
+    const yOneHot = tf.oneHot(tf.tensor1d(points.y, 'int32'), nClasses).toFloat() as tf.Tensor2D;
+    return pgd(model, x, yOneHot, opts).xAdv;
+  });
+  const xAdv = Float32Array.from(await adv.data());
+  adv.dispose();
+  const pred = await predict(model, xAdv, nClasses);
+  return { accuracy: fractionEqual(pred, points.y), xAdv, attack: describePgd(opts) };
+}
+
+/**
+ * Exact robust accuracy in 2D: every ε-ball searched densely and certified cell by cell with `marginLipschitzL2`,
+ * an L2 Lipschitz bound of every logit difference (core/exactRobustness.ts).
+ */
+export async function exactRobustAccuracy(
+  model: Classifier,
+  points: LabelledPoints,
+  nClasses: number,
+  eps: number,
+  norm: Norm,
+  marginLipschitzL2: number | undefined,
+): Promise<ExactRobustnessResult> {
+  return exactRobustness((xy) => logitsOf(model, xy), points, nClasses, eps, norm, {
+    lipschitz: marginLipschitzL2,
+    logitTolerance: FLOAT32_LOGIT_TOLERANCE,
+  });
+}
+
+/** What a heatmap shows at each grid cell. */
+export type FieldKind = 'probability' | 'margin';
+
+/**
+ * The model on a `resolution × resolution` grid over `box`, row-major from (xMin, yMax) at the top-left, so the
+ * array maps straight onto canvas pixels: `probability` = p(class 1) for two classes, else the max probability;
+ * `margin` = z₁ − z₀ for two classes, else the top-two logit gap.
+ */
+export async function evaluateGrid(
+  model: Classifier,
+  box: Box,
+  resolution: number,
+  nClasses: number,
+  kind: FieldKind,
+): Promise<Float32Array> {
+  const xy = gridPoints(box, resolution);
+  const logits = await logitsOf(model, xy);
+  const m = resolution * resolution;
+  const out = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    const z = logits.subarray(i * nClasses, (i + 1) * nClasses);
+    if (nClasses === 2) {
+      const d = z[1]! - z[0]!;
+      out[i] = kind === 'margin' ? d : 1 / (1 + Math.exp(-d));
+      continue;
+    }
+    let a = -Infinity;
+    let b = -Infinity;
+    for (const v of z) {
+      if (v > a) [a, b] = [v, a];
+      else if (v > b) b = v;
+    }
+    if (kind === 'margin') out[i] = a - b;
+    else {
+      let s = 0;
+      for (const v of z) s += Math.exp(v - a);
+      out[i] = 1 / s;
+    }
+  }
+  return out;
+}
+
+/** Cell centres of a `resolution²` grid over `box`, row-major from the top-left (y decreasing downwards). */
+export function gridPoints(box: Box, resolution: number): Float32Array {
+  const xy = new Float32Array(resolution * resolution * 2);
+  const dx = (box.xMax - box.xMin) / resolution;
+  const dy = (box.yMax - box.yMin) / resolution;
+  for (let r = 0; r < resolution; r++) {
+    for (let c = 0; c < resolution; c++) {
+      const i = r * resolution + c;
+      xy[2 * i] = box.xMin + (c + 0.5) * dx;
+      xy[2 * i + 1] = box.yMax - (r + 0.5) * dy;
+    }
+  }
+  return xy;
+}

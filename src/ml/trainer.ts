@@ -1,0 +1,214 @@
+/**
+ * The training loop of one model under one method: shuffled minibatches, a scheduled optimizer, and a guard
+ * that stops the model with a stated reason — keeping its last good weights — when the loss or a gradient
+ * stops being finite. Every random choice comes from the seeded Rng, so a seed reproduces a run exactly on the
+ * `cpu` backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/rng.ts';
+import type { Box, LabelledPoints, Norm } from '../core/types.ts';
+import type { Mlp } from './model.ts';
+import type { Batch, Hyper, StepContext, TrainingMethod } from './methods/types.ts';
+import { learningRateAt, makeOptimizer, type OptimizerConfig, type ScheduledOptimizer } from './optimizer.ts';
+
+export interface TrainConfig extends OptimizerConfig {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly eps: number;
+  readonly norm: Norm;
+  /** Clip attack points to this box (the data box), or null. */
+  readonly box: Box | null;
+  readonly hyper: Hyper;
+  readonly variant: string;
+}
+
+export interface StepResult {
+  readonly loss: number;
+  readonly step: number;
+  readonly epoch: number;
+}
+
+/** Why a model stopped before its last epoch. */
+export interface StopReason {
+  readonly code: 'non-finite-loss' | 'non-finite-gradient';
+  readonly step: number;
+  readonly message: string;
+}
+
+export class Trainer {
+  readonly model: Mlp;
+  readonly method: TrainingMethod;
+  readonly config: TrainConfig;
+  /** Loss of every step, in order. */
+  readonly losses: number[] = [];
+  /** Mean loss of every completed epoch. */
+  readonly epochLosses: number[] = [];
+  private readonly x: tf.Tensor2D;
+  private readonly yOneHot: tf.Tensor2D;
+  private readonly y: tf.Tensor1D;
+  private readonly n: number;
+  private readonly opt: ScheduledOptimizer;
+  private readonly shuffleRng: Rng;
+  private readonly methodRng: Rng;
+  private order: Int32Array = new Int32Array(0);
+  private cursor = 0;
+  private epochSum = 0;
+  private epochSteps = 0;
+  private stepCount = 0;
+  private epochCount = 0;
+  private stopReason: StopReason | null = null;
+  private finalized = false;
+
+  constructor(
+    model: Mlp,
+    method: TrainingMethod,
+    train: LabelledPoints,
+    nClasses: number,
+    config: TrainConfig,
+  ) {
+    validateConfig(config);
+    this.model = model;
+    this.method = method;
+    this.config = config;
+    this.n = train.y.length;
+    if (this.n === 0) throw new Error('The training split is empty: add training points.');
+    this.x = tf.tensor2d(Float32Array.from(train.x), [this.n, 2]);
+    this.y = tf.tensor1d(train.y, 'int32');
+    this.yOneHot = tf.tidy(() => tf.oneHot(this.y, nClasses).toFloat() as tf.Tensor2D);
+    this.opt = makeOptimizer(config);
+    const root = new Rng(config.seed);
+    this.shuffleRng = root.fork();
+    this.methodRng = root.fork();
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+  get epoch(): number {
+    return this.epochCount;
+  }
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.n / this.config.batchSize);
+  }
+  get totalSteps(): number {
+    return this.stepsPerEpoch * this.config.epochs;
+  }
+  get stopped(): StopReason | null {
+    return this.stopReason;
+  }
+  get done(): boolean {
+    return this.stopReason !== null || this.stepCount >= this.totalSteps;
+  }
+
+  /** One optimizer step on the next minibatch. Returns null when training is over or stopped. */
+  trainStep(): Promise<StepResult | null> {
+    if (this.done) return Promise.resolve(null);
+    if (this.cursor === 0) this.order = this.shuffleRng.permutation(this.n);
+    const idx = this.order.subarray(this.cursor, Math.min(this.cursor + this.config.batchSize, this.n));
+    const progress = this.stepCount / this.totalSteps;
+    this.opt.setLearningRate(learningRateAt(this.config, this.epochCount, this.config.epochs));
+    return this.runStep(idx, progress);
+  }
+
+  /** Train to the end (or until stopped); `onStep` sees every step. */
+  async run(onStep?: (r: StepResult) => void): Promise<void> {
+    for (;;) {
+      const r = await this.trainStep();
+      if (!r) break;
+      onStep?.(r);
+    }
+    await this.finish();
+  }
+
+  /** The method's end-of-training hook (e.g. the Lipschitz cap's exact projection). Idempotent. */
+  async finish(): Promise<void> {
+    if (this.finalized) return;
+    this.finalized = true;
+    await this.method.finalize?.(this.model, this.config.hyper, this.config.variant);
+  }
+
+  dispose(): void {
+    this.x.dispose();
+    this.y.dispose();
+    this.yOneHot.dispose();
+    this.opt.dispose();
+  }
+
+  private async runStep(idx: Int32Array, progress: number): Promise<StepResult | null> {
+    const { model, method, config } = this;
+    const ctx: StepContext = {
+      eps: config.eps,
+      norm: config.norm,
+      box: config.box,
+      rng: this.methodRng,
+      progress,
+      dropout: (rows) => model.dropoutMasks(rows, this.methodRng),
+    };
+    const vars = model.variables();
+    // The weights before the update: a NaN step restores them (clones share storage, so this is cheap).
+    const before = vars.map((v) => tf.clone(v));
+    const check = tf.tidy(() => {
+      const indices = tf.tensor1d(idx, 'int32');
+      const batch: Batch = {
+        x: tf.gather(this.x, indices),
+        y: tf.gather(this.y, indices),
+        yOneHot: tf.gather(this.yOneHot, indices),
+        size: idx.length,
+      };
+      const prepared = method.prepare(model, batch, config.hyper, ctx, config.variant);
+      const { value, grads } = tf.variableGrads(
+        () => method.loss(model, batch, prepared, config.hyper, ctx, config.variant),
+        vars,
+      );
+      const gradSq = tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))));
+      this.opt.optimizer.applyGradients(grads);
+      return tf.stack([value, gradSq]);
+    });
+    const [loss, gradSq] = Array.from(await check.data());
+    check.dispose();
+    const step = this.stepCount + 1;
+    if (!Number.isFinite(loss!) || !Number.isFinite(gradSq!)) {
+      vars.forEach((v, k) => v.assign(before[k]!));
+      tf.dispose(before);
+      const what = Number.isFinite(loss!) ? 'a weight gradient' : 'the loss';
+      this.stopReason = {
+        code: Number.isFinite(loss!) ? 'non-finite-gradient' : 'non-finite-loss',
+        step,
+        message:
+          `Training stopped at step ${step} (epoch ${this.epochCount + 1}): ${what} became ${loss}. ` +
+          `The model keeps its weights from step ${step - 1}. Lower the learning rate or the regularisation weight, then reset.`,
+      };
+      return null;
+    }
+    tf.dispose(before);
+    method.afterUpdate?.(model, config.hyper, ctx, config.variant);
+    this.stepCount = step;
+    this.losses.push(loss!);
+    this.epochSum += loss!;
+    this.epochSteps++;
+    this.cursor += idx.length;
+    const epoch = this.epochCount;
+    if (this.cursor >= this.n) {
+      this.cursor = 0;
+      this.epochLosses.push(this.epochSum / this.epochSteps);
+      this.epochSum = 0;
+      this.epochSteps = 0;
+      this.epochCount++;
+    }
+    return { loss: loss!, step, epoch };
+  }
+}
+
+function validateConfig(c: TrainConfig): void {
+  const fail = (what: string) => {
+    throw new RangeError(`Invalid training setting: ${what}`);
+  };
+  if (!(c.lr > 0 && Number.isFinite(c.lr))) fail(`learning rate must be a positive number, got ${c.lr}.`);
+  if (!(c.momentum >= 0 && c.momentum < 1)) fail(`momentum must be in [0, 1), got ${c.momentum}.`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1)
+    fail(`epochs must be a positive integer, got ${c.epochs}.`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1)
+    fail(`batch size must be a positive integer, got ${c.batchSize}.`);
+  if (!(c.eps >= 0 && Number.isFinite(c.eps))) fail(`ε must be a non-negative number, got ${c.eps}.`);
+}
