@@ -45,9 +45,10 @@ export function projectToBall(
 }
 
 export function clipToBox(p: tf.Tensor2D, box: Box): tf.Tensor2D {
+  const inner = innerFloat32Box(box);
   return tf.tidy(() => {
-    const lo = tf.tensor2d([[box.xMin, box.yMin]]);
-    const hi = tf.tensor2d([[box.xMax, box.yMax]]);
+    const lo = tf.tensor2d([[inner.xMin, inner.yMin]]);
+    const hi = tf.tensor2d([[inner.xMax, inner.yMax]]);
     return tf.minimum(tf.maximum(p, lo), hi) as tf.Tensor2D;
   });
 }
@@ -87,7 +88,34 @@ export function gaussianOffsets(n: number, scale: number, rng: Rng): Float32Arra
 export function ascentDirection(g: tf.Tensor2D, norm: Norm): tf.Tensor2D {
   return tf.tidy(() => {
     if (norm === 'linf') return tf.sign(g);
+    // A relative guard: gradients of confident points can be ~1e-18, which an absolute +1e-12 would swamp.
     const len = tf.sqrt(tf.sum(tf.square(g), 1, true));
-    return tf.div(g, tf.add(len, 1e-12)) as tf.Tensor2D;
+    return tf.div(g, tf.maximum(len, 1e-30)) as tf.Tensor2D;
   });
+}
+
+/**
+ * The box with its bounds rounded inward to float32: the box is clipped in float32, and `fround(xMax)` can lie
+ * above `xMax` (e.g. 0.1 → 0.100000001), which would put a clipped point outside the box by half an ulp.
+ */
+export function innerFloat32Box(box: Box): Box {
+  return {
+    xMin: roundF32(box.xMin, 1),
+    xMax: roundF32(box.xMax, -1),
+    yMin: roundF32(box.yMin, 1),
+    yMax: roundF32(box.yMax, -1),
+  };
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The float32 nearest `v` on its `dir` side (+1: ≥ v, −1: ≤ v). */
+function roundF32(v: number, dir: 1 | -1): number {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f) || f === v || (f - v) * dir > 0) return f;
+  if (f === 0) return dir * 2 ** -149;
+  f32[0] = f;
+  u32[0] = u32[0]! + (Math.sign(f) === dir ? 1 : -1);
+  return f32[0];
 }
