@@ -24,9 +24,12 @@ describe.each(ACTIVATIONS)('the %s MLP', (activation) => {
     const { x, y } = tinyBatch(rng, 6);
     const theta = flatten(await model.toPlain());
     const ref = inputGradCE64(net, theta, x, y);
-    const out = tf.tidy(() => inputGradCE(model, tf.tensor2d(x), tf.oneHot(y, 3).toFloat() as tf.Tensor2D));
-    expect(relativeError(await out.logits.data(), ref.logits.flat())).toBeLessThan(1e-5);
-    expect(relativeError(await out.grad.data(), ref.grad.flat())).toBeLessThan(1e-5);
+    const [logits, grad] = tf.tidy(() => {
+      const r = inputGradCE(model, tf.tensor2d(x), tf.oneHot(y, 3).toFloat() as tf.Tensor2D);
+      return [r.logits, r.grad];
+    });
+    expect(relativeError(await logits.data(), ref.logits.flat())).toBeLessThan(1e-5);
+    expect(relativeError(await grad.data(), ref.grad.flat())).toBeLessThan(1e-5);
     expect(forward64(net, theta, x).logits.length).toBe(6);
     model.dispose();
   });
