@@ -17,7 +17,7 @@ const layerRule = (/** @type {string[]} */ forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'runs', 'coverage', 'test/output', '.device'] },
+  { ignores: ['node_modules', 'dist', 'runs', 'coverage', 'test/output', '.device', 'scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

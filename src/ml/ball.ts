@@ -39,7 +39,7 @@ export function projectToBall(
       const len = tf.sqrt(tf.add(tf.sum(tf.square(delta), 1, true), 1e-30));
       delta = tf.mul(delta, tf.minimum(1, tf.div(r, len)));
     }
-    const out = tf.add(x, delta) as tf.Tensor2D;
+    const out = tf.add<tf.Tensor2D>(x, delta);
     return box ? clipToBox(out, box) : out;
   });
 }
@@ -49,7 +49,7 @@ export function clipToBox(p: tf.Tensor2D, box: Box): tf.Tensor2D {
   return tf.tidy(() => {
     const lo = tf.tensor2d([[inner.xMin, inner.yMin]]);
     const hi = tf.tensor2d([[inner.xMax, inner.yMax]]);
-    return tf.minimum(tf.maximum(p, lo), hi) as tf.Tensor2D;
+    return tf.minimum<tf.Tensor2D>(tf.maximum(p, lo), hi);
   });
 }
 
@@ -90,7 +90,7 @@ export function ascentDirection(g: tf.Tensor2D, norm: Norm): tf.Tensor2D {
     if (norm === 'linf') return tf.sign(g);
     // A relative guard: gradients of confident points can be ~1e-18, which an absolute +1e-12 would swamp.
     const len = tf.sqrt(tf.sum(tf.square(g), 1, true));
-    return tf.div(g, tf.maximum(len, 1e-30)) as tf.Tensor2D;
+    return tf.div<tf.Tensor2D>(g, tf.maximum(len, 1e-30));
   });
 }
 

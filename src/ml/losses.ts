@@ -49,7 +49,7 @@ export function inputGradCE(
 ): CEWithInputGrad {
   const cache = model.forwardCache(x, masks);
   const ce = crossEntropy(cache.logits, yOneHot);
-  const dLogits = tf.sub(tf.softmax(cache.logits), yOneHot) as tf.Tensor2D;
+  const dLogits = tf.sub<tf.Tensor2D>(tf.softmax(cache.logits), yOneHot);
   const grad = model.backpropToInput(cache, dLogits, masks);
   return { logits: cache.logits, ce, grad };
 }

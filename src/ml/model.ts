@@ -118,7 +118,7 @@ export class Mlp {
     let a = x;
     const last = this.layers.length - 1;
     this.layers.forEach((layer, k) => {
-      const z = tf.add(tf.matMul(a, layer.W), layer.b) as tf.Tensor2D;
+      const z = tf.add<tf.Tensor2D>(tf.matMul(a, layer.W), layer.b);
       if (k === last) {
         a = z;
         return;

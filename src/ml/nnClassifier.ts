@@ -74,6 +74,6 @@ export class NearestNeighbourClassifier implements Classifier {
       );
       return tf.sub(tf.min(others, 1), tf.squeeze(tf.slice(perClass, [0, c], [-1, 1]), [1]));
     });
-    return tf.div(tf.stack(cols, 1), 2 * this.r) as tf.Tensor2D;
+    return tf.div<tf.Tensor2D>(tf.stack(cols, 1), 2 * this.r);
   }
 }

@@ -9,7 +9,13 @@ import { makeDataset } from '../../src/core/datasets/index.ts';
 import { nearestNeighbourConstruction } from '../../src/core/theorem.ts';
 import type { LabelledPoints, Norm } from '../../src/core/types.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { accuracy, adversarialAccuracy, evaluateGrid, exactRobustAccuracy, gridPoints } from '../../src/ml/metrics.ts';
+import {
+  accuracy,
+  adversarialAccuracy,
+  evaluateGrid,
+  exactRobustAccuracy,
+  gridPoints,
+} from '../../src/ml/metrics.ts';
 import { localLipschitz } from '../../src/ml/localLipschitz.ts';
 import { NearestNeighbourClassifier } from '../../src/ml/nnClassifier.ts';
 import { marginLipschitzBound } from '../../src/ml/lipschitzBound.ts';
@@ -55,7 +61,8 @@ describe.each(['linf', 'l2'] as const)('metrics of a linear model in %s', (norm)
       t.dispose();
       return Array.from({ length: 300 }, (_, i) => (z[2 * i + 1]! > z[2 * i]! ? 1 : 0));
     })();
-    const robustAmongClear = pred.filter((p, i) => clear[i] && p === pts.y[i]).length / clear.filter(Boolean).length;
+    const robustAmongClear =
+      pred.filter((p, i) => clear[i] && p === pts.y[i]).length / clear.filter(Boolean).length;
     expect(robustAmongClear).toBeCloseTo(expected, 12);
     expect(adv.attack).toMatch(/^PGD-\d+/);
     model.dispose();
@@ -96,7 +103,13 @@ describe('the local Lipschitz estimators', () => {
     const nn = new NearestNeighbourClassifier(data.train, 2, 'linf', 0.04);
     const repo = await localLipschitz(nn, data.test, { eps: 0.05, norm: 'linf', direction: 'repo', seed: 3 });
     const max = await localLipschitz(nn, data.test, { eps: 0.05, norm: 'linf', direction: 'max', seed: 3 });
-    const start = await localLipschitz(nn, data.test, { eps: 0.05, norm: 'linf', direction: 'max', steps: 0, seed: 3 });
+    const start = await localLipschitz(nn, data.test, {
+      eps: 0.05,
+      norm: 'linf',
+      direction: 'max',
+      steps: 0,
+      seed: 3,
+    });
     for (let i = 0; i < 100; i++) expect(max.perPoint[i]).toBeGreaterThanOrEqual(start.perPoint[i]!);
     expect(max.mean).toBeGreaterThan(1.5 * repo.mean);
     expect(repo.mean).toBeLessThan(start.mean);

@@ -48,7 +48,7 @@ describe.each(ACTIVATIONS)('the %s MLP', (activation) => {
     const yh = tf.oneHot(y, 3).toFloat() as tf.Tensor2D;
     const { value, grads } = tf.variableGrads(() => {
       const r = inputGradCE(model, xs, yh);
-      return tf.add(tf.sum(r.ce), tf.sum(tf.square(r.grad))) as tf.Scalar;
+      return tf.add<tf.Scalar>(tf.sum(r.ce), tf.sum(tf.square(r.grad)));
     }, model.variables());
     expect(Math.abs((await value.data())[0]! - ref(theta))).toBeLessThan(1e-4);
     const g = await flatGrads(grads, model.variables());

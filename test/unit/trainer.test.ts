@@ -97,8 +97,12 @@ describe('the trainer', () => {
 
   it('rejects settings that cannot train, naming the value', () => {
     const model = Mlp.init(spec, new Rng(1));
-    expect(() => new Trainer(model, METHODS.natural!, data.train, 2, { ...base, lr: -1 })).toThrow(/learning rate.*-1/);
-    expect(() => new Trainer(model, METHODS.natural!, data.train, 2, { ...base, batchSize: 0 })).toThrow(/batch size/);
+    expect(() => new Trainer(model, METHODS.natural!, data.train, 2, { ...base, lr: -1 })).toThrow(
+      /learning rate.*-1/,
+    );
+    expect(() => new Trainer(model, METHODS.natural!, data.train, 2, { ...base, batchSize: 0 })).toThrow(
+      /batch size/,
+    );
     model.dispose();
   });
 });
