@@ -4,7 +4,7 @@
  * `nn` is the theorem's 1-NN construction, which is built, not trained (`r` sets its radius).
  */
 import { METHODS } from '../ml/methods/index.ts';
-import type { Hyper, TrainingMethod } from '../ml/methods/types.ts';
+import { defaultFor, type Hyper, type TrainingMethod } from '../ml/methods/types.ts';
 
 export const NN_ID = 'nn';
 
@@ -50,7 +50,7 @@ export function parseMethodSpec(text: string): MethodSpec {
     throw new MethodSpecError(`Method ${id} has no variant "${variant}". Allowed: ${variants.join(', ')}.`);
   }
   const hyper: Record<string, number> = {};
-  for (const h of method.hyper) hyper[h.key] = takeNumber(kv, h.key, h.default, h.min, h.max, text);
+  for (const h of method.hyper) hyper[h.key] = takeNumber(kv, h.key, defaultFor(h, variant), h.min, h.max, text);
   if (kv.size > 0) {
     const allowed = ['variant', 'dropout', ...method.hyper.map((h) => h.key)].join(', ');
     throw new MethodSpecError(`Method ${id} has no setting "${[...kv.keys()][0]}". Allowed: ${allowed}.`);
@@ -93,8 +93,8 @@ function takeNumber(
 }
 
 function labels(method: TrainingMethod, hyper: Hyper, variant: string, dropout: number) {
-  const changed = method.hyper.filter((h) => hyper[h.key] !== h.default);
-  const shown = method.hyper.filter((h) => h.key === method.hyper[0]?.key || hyper[h.key] !== h.default);
+  const changed = method.hyper.filter((h) => hyper[h.key] !== defaultFor(h, variant));
+  const shown = method.hyper.filter((h) => h.key === method.hyper[0]?.key || hyper[h.key] !== defaultFor(h, variant));
   const parts = shown.map((h) => `${h.label} = ${hyper[h.key]}`);
   const variantLabel = method.variants && variant !== method.variants[0]?.id ? variant : '';
   if (variantLabel) parts.unshift(variantLabel);

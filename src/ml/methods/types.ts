@@ -16,11 +16,18 @@ export interface HyperSpec {
   /** Short label for tables and sliders, e.g. "β". */
   readonly label: string;
   readonly default: number;
+  /** A different default under some variants (e.g. LLR's λ: 1 as intended on 2D data, 4 as the paper's code ran). */
+  readonly variantDefaults?: Readonly<Record<string, number>>;
   readonly min: number;
   readonly max: number;
   /** Suggested slider scale. */
   readonly scale: 'linear' | 'log';
   readonly description: string;
+}
+
+/** The default of `spec` under `variant`. */
+export function defaultFor(spec: HyperSpec, variant: string): number {
+  return spec.variantDefaults?.[variant] ?? spec.default;
 }
 
 /** A choice between named variants of one method (e.g. LLR "qin" vs "repo"). */
