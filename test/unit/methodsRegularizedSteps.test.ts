@@ -8,7 +8,7 @@ import { Rng } from '../../src/core/rng.ts';
 import type { Box } from '../../src/core/types.ts';
 import { Mlp } from '../../src/ml/model.ts';
 import { gaussianOffsets, projectionRadius, randomBallOffsets } from '../../src/ml/ball.ts';
-import type { Batch, StepContext } from '../../src/ml/methods/types.ts';
+import { defaultFor, type Batch, type StepContext } from '../../src/ml/methods/types.ts';
 import { gr } from '../../src/ml/methods/gr.ts';
 import { cure, cureH } from '../../src/ml/methods/cure.ts';
 import { llr, LLR_REPO_STEPS } from '../../src/ml/methods/llr.ts';
@@ -226,11 +226,13 @@ describe('the method objects', () => {
     expect(llr.variants?.[0]?.id).toBe('qin');
     for (const m of [gr, cure, llr])
       for (const h of m.hyper) expect(h.default >= h.min && h.default <= h.max).toBe(true);
+    // The Qin variant's 2D defaults; the repo variant keeps the code's λ = 4.
     expect(Object.fromEntries(llr.hyper.map((h) => [h.key, h.default]))).toEqual({
-      lambda: 4,
-      mu: 3,
+      lambda: 1,
+      mu: 0.3,
       steps: 5,
     });
+    expect(llr.hyper.map((h) => defaultFor(h, 'repo'))).toEqual([4, 0.3, 5]);
     expect(cure.hyper[0]?.default).toBe(0.01);
     expect(gr.hyper[0]?.default).toBe(0.01);
   });

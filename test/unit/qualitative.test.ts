@@ -38,7 +38,7 @@ async function table(name: 'spiral' | 'moons', noise: number, eps: number, metho
 
 function expectPaperOrdering(r: Record<string, ModelResult>) {
   const { natural, at, trades } = r as Record<'natural' | 'at' | 'trades', ModelResult>;
-  expect(natural.trainAcc).toBeGreaterThan(0.9);
+  expect(natural.trainAcc).toBeGreaterThan(0.85);
   for (const robust of [at, trades]) {
     expect(natural.testAcc).toBeGreaterThan(robust.testAcc);
     expect(robust.advTestAcc).toBeGreaterThan(natural.advTestAcc + 0.05);
