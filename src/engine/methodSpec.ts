@@ -50,7 +50,8 @@ export function parseMethodSpec(text: string): MethodSpec {
     throw new MethodSpecError(`Method ${id} has no variant "${variant}". Allowed: ${variants.join(', ')}.`);
   }
   const hyper: Record<string, number> = {};
-  for (const h of method.hyper) hyper[h.key] = takeNumber(kv, h.key, defaultFor(h, variant), h.min, h.max, text);
+  for (const h of method.hyper)
+    hyper[h.key] = takeNumber(kv, h.key, defaultFor(h, variant), h.min, h.max, text);
   if (kv.size > 0) {
     const allowed = ['variant', 'dropout', ...method.hyper.map((h) => h.key)].join(', ');
     throw new MethodSpecError(`Method ${id} has no setting "${[...kv.keys()][0]}". Allowed: ${allowed}.`);
@@ -94,7 +95,9 @@ function takeNumber(
 
 function labels(method: TrainingMethod, hyper: Hyper, variant: string, dropout: number) {
   const changed = method.hyper.filter((h) => hyper[h.key] !== defaultFor(h, variant));
-  const shown = method.hyper.filter((h) => h.key === method.hyper[0]?.key || hyper[h.key] !== defaultFor(h, variant));
+  const shown = method.hyper.filter(
+    (h) => h.key === method.hyper[0]?.key || hyper[h.key] !== defaultFor(h, variant),
+  );
   const parts = shown.map((h) => `${h.label} = ${hyper[h.key]}`);
   const variantLabel = method.variants && variant !== method.variants[0]?.id ? variant : '';
   if (variantLabel) parts.unshift(variantLabel);

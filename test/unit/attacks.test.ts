@@ -17,6 +17,7 @@ import { EVAL_PGD, fgsm, innerFloat32Box, pgd, TRAIN_PGD, type PgdOptions } from
 import { tradesAttack } from '../../src/ml/methods/trades.ts';
 import { flatten, inputGradCE64 } from '../helpers/index.ts';
 import { useCpu } from '../helpers/tf.ts';
+import { linearModel } from '../helpers/models.ts';
 
 beforeAll(useCpu);
 
@@ -38,32 +39,6 @@ function violation(pts: ArrayLike<number>, x: ArrayLike<number>, eps: number, no
     }
   }
   return { ball, box: out };
-}
-
-/**
- * An Mlp whose logits are exactly linear: hidden relu(x₁), relu(−x₁), relu(x₂), relu(−x₂), then
- * z = [0, w·x + b] (relu(t) − relu(−t) = t). Class 1 wins where w·x + b > 0.
- */
-function linearModel(w: [number, number], b: number): Mlp {
-  const spec = { inputDim: 2, hidden: [4], outputDim: 2, activation: 'relu', dropout: 0 } as const;
-  return Mlp.fromPlain(spec, [
-    {
-      W: [
-        [1, -1, 0, 0],
-        [0, 0, 1, -1],
-      ],
-      b: [0, 0, 0, 0],
-    },
-    {
-      W: [
-        [0, w[0]],
-        [0, -w[0]],
-        [0, w[1]],
-        [0, -w[1]],
-      ],
-      b: [0, b],
-    },
-  ]);
 }
 
 const oneHot = (y: number[], c: number) =>

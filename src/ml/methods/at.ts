@@ -15,6 +15,7 @@ import { pgd, TRAIN_PGD } from '../attacks.ts';
 import { crossEntropy } from '../losses.ts';
 import type { Mlp } from '../model.ts';
 import type { Batch, Hyper, HyperSpec, StepContext, TrainingMethod } from './types.ts';
+import { hyperValue } from './shared.ts';
 
 export const STEPS_HYPER: HyperSpec = {
   key: 'steps',
@@ -35,11 +36,6 @@ export const STEP_FRAC_HYPER: HyperSpec = {
   scale: 'log',
   description: 'PGD step size as a fraction of ε (the paper uses 1/5).',
 };
-
-/** A hyperparameter's value, or its default when the setting leaves it out. */
-export function hyperValue(hyper: Hyper, spec: HyperSpec): number {
-  return hyper[spec.key] ?? spec.default;
-}
 
 /**
  * The training attack shared by AT and RST: PGD in train mode (a fresh dropout mask per forward pass).

@@ -40,8 +40,8 @@ import * as tf from '@tensorflow/tfjs';
 import { clipToBox } from '../ball.ts';
 import { crossEntropy, inputGradCE } from '../losses.ts';
 import type { Hyper, HyperSpec, StepContext, TrainingMethod, VariantSpec } from './types.ts';
-import { hyperValue } from './at.ts';
-import { checkVariant, masksFromPrepared, masksToPrepared } from './gr.ts';
+import { hyperValue } from './shared.ts';
+import { checkVariant, masksFromPrepared, masksToPrepared } from './shared.ts';
 
 export const CURE_GAMMA: HyperSpec = {
   key: 'gamma',

@@ -34,9 +34,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dualNorm, inputGradCE } from '../losses.ts';
-import type { DropoutMasks } from '../model.ts';
-import { hyperValue } from './at.ts';
-import type { HyperSpec, Prepared, TrainingMethod, VariantSpec } from './types.ts';
+import { checkVariant, hyperValue, masksFromPrepared, masksToPrepared } from './shared.ts';
+import type { HyperSpec, TrainingMethod, VariantSpec } from './types.ts';
 
 /** λ of the `l2sq` variant. */
 export const GR_LAMBDA: HyperSpec = {
@@ -66,28 +65,6 @@ const VARIANTS: readonly VariantSpec[] = [
       'estimate of the worst loss increase inside the ε-ball.',
   },
 ];
-
-/** Store per-hidden-layer dropout masks in a `Prepared` record under `prefix0`, `prefix1`, … */
-export function masksToPrepared(prefix: string, masks: DropoutMasks): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
-  masks?.forEach((m, k) => (out[`${prefix}${k}`] = m));
-  return out;
-}
-
-/** The masks stored by {@link masksToPrepared}; `undefined` when none were stored. */
-export function masksFromPrepared(prepared: Prepared, prefix: string, count: number): DropoutMasks {
-  if (prepared[`${prefix}0`] === undefined) return undefined;
-  return Array.from({ length: count }, (_, k) => prepared[`${prefix}${k}`] as tf.Tensor2D);
-}
-
-/** Throws a readable error for a variant id that `variants` does not list. */
-export function checkVariant(methodId: string, variants: readonly VariantSpec[], variant: string): void {
-  if (!variants.some((v) => v.id === variant)) {
-    throw new RangeError(
-      `Unknown ${methodId} variant "${variant}"; use one of ${variants.map((v) => `"${v.id}"`).join(', ')}.`,
-    );
-  }
-}
 
 export const gr: TrainingMethod = {
   id: 'gr',

@@ -38,8 +38,8 @@ import { crossEntropy } from '../losses.ts';
 import { spectralNorms } from '../lipschitzBound.ts';
 import type { Mlp } from '../model.ts';
 import type { Hyper, HyperSpec, TrainingMethod } from './types.ts';
-import { hyperValue } from './at.ts';
-import { masksFromPrepared, masksToPrepared } from './gr.ts';
+import { hyperValue } from './shared.ts';
+import { masksFromPrepared, masksToPrepared } from './shared.ts';
 
 export const LIPSCHITZ_TARGET: HyperSpec = {
   key: 'targetL',

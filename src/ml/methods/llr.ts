@@ -49,8 +49,8 @@ import {
 } from '../ball.ts';
 import { crossEntropy, inputGradCE } from '../losses.ts';
 import type { Mlp } from '../model.ts';
-import { hyperValue } from './at.ts';
-import { checkVariant, masksFromPrepared, masksToPrepared } from './gr.ts';
+import { hyperValue } from './shared.ts';
+import { checkVariant, masksFromPrepared, masksToPrepared } from './shared.ts';
 import type { Batch, HyperSpec, Prepared, StepContext, TrainingMethod, VariantSpec } from './types.ts';
 
 export const LLR_LAMBDA: HyperSpec = {

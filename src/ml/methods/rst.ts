@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../losses.ts';
-import { hyperValue, STEP_FRAC_HYPER, STEPS_HYPER, trainingAttack } from './at.ts';
+import { STEP_FRAC_HYPER, STEPS_HYPER, trainingAttack } from './at.ts';
+import { hyperValue } from './shared.ts';
 import type { HyperSpec, TrainingMethod } from './types.ts';
 
 export const LAMBDA_HYPER: HyperSpec = {

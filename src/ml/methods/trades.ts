@@ -25,7 +25,7 @@ import { innerFloat32Box } from '../attacks.ts';
 import { ascentDirection, gaussianOffsets, projectToBall } from '../ball.ts';
 import { crossEntropy, klDivergence } from '../losses.ts';
 import type { Mlp } from '../model.ts';
-import { hyperValue } from './at.ts';
+import { hyperValue } from './shared.ts';
 import type { HyperSpec, TrainingMethod } from './types.ts';
 
 export const BETA_HYPER: HyperSpec = {
