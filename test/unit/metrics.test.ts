@@ -12,10 +12,12 @@ import { Rng } from '../../src/core/rng.ts';
 import {
   accuracy,
   adversarialAccuracy,
+  certifiedRadii,
   evaluateGrid,
   exactRobustAccuracy,
   gridPoints,
 } from '../../src/ml/metrics.ts';
+import { modelFromJsonText, modelToJsonText } from '../../src/ml/modelIo.ts';
 import { localLipschitz } from '../../src/ml/localLipschitz.ts';
 import { NearestNeighbourClassifier } from '../../src/ml/nnClassifier.ts';
 import { marginLipschitzBound } from '../../src/ml/lipschitzBound.ts';
@@ -155,6 +157,37 @@ describe('grid evaluation', () => {
     expect(Array.from(field.slice(0, 4))).toEqual([-0.75, -0.25, 0.25, 0.75]);
     const prob = await evaluateGrid(model, box, 4, 2, 'probability');
     expect(prob[3]).toBeCloseTo(1 / (1 + Math.exp(-0.75)), 6);
+    model.dispose();
+  });
+});
+
+describe('certified radii', () => {
+  it('are the margin over the Lipschitz bound, and never exceed the true distance to the boundary', async () => {
+    const model = linearModel(w, b);
+    const pts = linearPoints(50, 12);
+    const bound = await marginLipschitzBound(model);
+    for (const norm of ['linf', 'l2'] as const) {
+      const res = await certifiedRadii(model, pts, 2, 0.05, norm, bound);
+      for (let i = 0; i < 50; i++) {
+        const m = Math.abs(w[0] * pts.x[2 * i]! + w[1] * pts.x[2 * i + 1]! + b);
+        expect(res.radii[i]).toBeCloseTo(m / bound / (norm === 'linf' ? Math.SQRT2 : 1), 5);
+        expect(res.radii[i]).toBeLessThanOrEqual(distance(pts, i, norm) + 1e-6);
+      }
+      expect(res.certifiedAccuracy).toBe(Array.from(res.radii).filter((r) => r >= 0.05).length / 50);
+    }
+    model.dispose();
+  });
+});
+
+describe('model files', () => {
+  it('round-trip a trained model through robust-mlp/1 and reject one of the wrong shape', async () => {
+    const model = linearModel([0.3, -0.7], 0.2);
+    const text = await modelToJsonText(model, 'natural', { eps: 0.1 });
+    const back = modelFromJsonText(text, { inputDim: 2, nClasses: 2 });
+    expect(await back.model.toPlain()).toEqual(await model.toPlain());
+    expect(back.method).toBe('natural');
+    expect(() => modelFromJsonText(text, { nClasses: 3 })).toThrow(/has 2 classes but the dataset has 3/);
+    back.model.dispose();
     model.dispose();
   });
 });

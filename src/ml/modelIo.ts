@@ -1,0 +1,42 @@
+/**
+ * The MLP to and from `robust-mlp/1` JSON (design/formats.md). The core module parses and validates the text;
+ * this one turns it into tfjs variables and back.
+ */
+import { modelJsonText, parseModelJson, type Hyper } from '../core/formats/modelJson.ts';
+import { Mlp } from './model.ts';
+
+/** The model as `robust-mlp/1` text, with how it was trained. */
+export async function modelToJsonText(model: Mlp, method: string, hyper: Hyper): Promise<string> {
+  return modelJsonText({ method, hyper, activation: model.spec.activation, layers: await model.toPlain() });
+}
+
+/**
+ * A model from `robust-mlp/1` text. Throws the core's ModelJsonError (naming the path and what is wrong) for a
+ * malformed file, and an Error when the file's input or class count does not fit `expect`.
+ */
+export function modelFromJsonText(
+  text: string,
+  expect?: { readonly inputDim?: number; readonly nClasses?: number },
+): { model: Mlp; method: string; hyper: Hyper } {
+  const json = parseModelJson(text);
+  const first = json.layers[0]!;
+  const last = json.layers[json.layers.length - 1]!;
+  const inputDim = first.W.length;
+  const nClasses = last.b.length;
+  if (expect?.inputDim !== undefined && inputDim !== expect.inputDim) {
+    throw new Error(`This model takes ${inputDim} inputs; the data has ${expect.inputDim}. Load a 2D model.`);
+  }
+  if (expect?.nClasses !== undefined && nClasses !== expect.nClasses) {
+    throw new Error(
+      `This model has ${nClasses} classes but the dataset has ${expect.nClasses}; load a model trained on this dataset.`,
+    );
+  }
+  const spec = {
+    inputDim,
+    hidden: json.layers.slice(0, -1).map((l) => l.b.length),
+    outputDim: nClasses,
+    activation: json.activation,
+    dropout: 0,
+  };
+  return { model: Mlp.fromPlain(spec, json.layers), method: json.method, hyper: json.hyper };
+}
