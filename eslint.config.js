@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Each layer may import only from the layers above it (design/architecture.md). */
 const layerRule = (/** @type {string[]} */ forbidden) => ({
@@ -17,7 +18,20 @@ const layerRule = (/** @type {string[]} */ forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'runs', 'coverage', 'test/output', '.device', 'scratch'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'runs',
+      'coverage',
+      'test/output',
+      '.device',
+      'scratch',
+      'test-results',
+      'playwright-report',
+      'blob-report',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -41,6 +55,9 @@ export default tseslint.config(
   },
   { files: ['src/ml/**/*.ts'], rules: layerRule(['engine', 'state', 'render', 'views', 'cli']) },
   { files: ['src/engine/**/*.ts'], rules: layerRule(['state', 'render', 'views', 'cli']) },
+  { files: ['src/state/**/*.ts'], rules: layerRule(['render', 'views', 'cli']) },
+  { files: ['src/render/**/*.ts'], rules: layerRule(['views', 'cli']) },
+  { files: ['src/views/**/*.{ts,tsx}', 'src/main.tsx'], ...reactHooks.configs.flat['recommended-latest'] },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

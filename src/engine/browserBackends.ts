@@ -1,0 +1,88 @@
+/**
+ * Browser-only backend setup for the engine: registers the WebGPU backend, serves the wasm binaries through
+ * Vite's `?url` imports, and refuses software GPU adapters (SwiftShader and the like), on which training runs
+ * 4–60× slower than on wasm (reference/worker-feasibility.md). Node never imports this file.
+ */
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { BACKENDS, type BackendName } from '../ml/backend.ts';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+});
+
+export interface BrowserBackendPlan {
+  /** Backends to try, fastest first. */
+  readonly order: readonly BackendName[];
+  /** Backends left out before trying, each with the reason. */
+  readonly skipped: readonly { readonly name: BackendName; readonly reason: string }[];
+  /** What the GPU probes saw, for the badge. */
+  readonly detail: string;
+}
+
+interface GpuAdapterLike {
+  readonly info?: {
+    readonly vendor?: string;
+    readonly architecture?: string;
+    readonly isFallbackAdapter?: boolean;
+  };
+  readonly isFallbackAdapter?: boolean;
+}
+
+/**
+ * The order to try: `pinned` alone when given (tests and links pin a backend), else WebGPU, WebGL, wasm, cpu
+ * without the GPU backends whose adapter is a software renderer.
+ */
+export async function planBackends(pinned: BackendName | null): Promise<BrowserBackendPlan> {
+  if (pinned) return { order: [pinned], skipped: [], detail: `pinned to ${pinned}` };
+  const skipped: { name: BackendName; reason: string }[] = [];
+  const details: string[] = [];
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) skipped.push({ name: 'webgpu', reason: 'this browser has no WebGPU (navigator.gpu is missing)' });
+  else {
+    try {
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) skipped.push({ name: 'webgpu', reason: 'no WebGPU adapter is available' });
+      else if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
+        const name = [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ');
+        skipped.push({
+          name: 'webgpu',
+          reason: `the WebGPU adapter is a software fallback (${name || 'CPU'}), slower than wasm`,
+        });
+      } else details.push(`WebGPU: ${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''}`.trim());
+    } catch (e) {
+      skipped.push({ name: 'webgpu', reason: `requesting an adapter failed: ${String(e)}` });
+    }
+  }
+  const renderer = webglRenderer();
+  if (renderer === null) skipped.push({ name: 'webgl', reason: 'WebGL 2 is not available' });
+  else if (/swiftshader|llvmpipe|software/i.test(renderer)) {
+    skipped.push({
+      name: 'webgl',
+      reason: `WebGL runs on a software renderer (${shortRenderer(renderer)}), slower than wasm`,
+    });
+  } else details.push(`WebGL: ${shortRenderer(renderer)}`);
+  const order = BACKENDS.filter((b) => !skipped.some((s) => s.name === b));
+  return { order, skipped, detail: details.join('; ') };
+}
+
+function webglRenderer(): string | null {
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}
+
+function shortRenderer(r: string): string {
+  return r.length > 60 ? `${r.slice(0, 57)}…` : r;
+}

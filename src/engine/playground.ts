@@ -1,0 +1,954 @@
+/**
+ * The playground engine: the one stateful owner of data, models, trainers and tensors behind the app. It runs
+ * unchanged in a Web Worker (src/engine/worker.ts) and on the main thread or in Node (the fallback and the
+ * tests). It trains every panel in lockstep — the same data, seed and initial weights — and answers the views
+ * with plain typed arrays through `emit`.
+ *
+ * Every entry point runs under one lock: on GPU backends `await data()` yields to the event loop, and a request
+ * arriving mid-step must not dispose a model the step is using.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/rng.ts';
+import type { Box, LabelledPoints, Norm } from '../core/types.ts';
+import { makeDataset, type Dataset } from '../core/datasets/index.ts';
+import { separation } from '../core/geometry.ts';
+import { nearestNeighbourConstruction } from '../core/theorem.ts';
+import { exactRobustness } from '../core/exactRobustness.ts';
+import { Mlp, type PlainLayer } from '../ml/model.ts';
+import { METHODS } from '../ml/methods/index.ts';
+import { Trainer } from '../ml/trainer.ts';
+import { NearestNeighbourClassifier } from '../ml/nnClassifier.ts';
+import { marginLipschitzBound } from '../ml/lipschitzBound.ts';
+import type { Classifier } from '../ml/classifier.ts';
+import { pgd, EVAL_PGD } from '../ml/attacks.ts';
+import {
+  accuracy,
+  adversarialAccuracy,
+  argmaxRows,
+  exactRobustAccuracy,
+  gridPoints,
+  logitsOf,
+  predict,
+} from '../ml/metrics.ts';
+import { localLipschitz } from '../ml/localLipschitz.ts';
+import { modelToJsonText } from '../ml/modelIo.ts';
+import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
+import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
+import {
+  BALL,
+  type BackendInfo,
+  type CurveEvent,
+  type DataSource,
+  type DatasetInfo,
+  type EngineApi,
+  type EngineConfig,
+  type EngineEvent,
+  type EvalSettings,
+  type FieldSettings,
+  type FrameEvent,
+  type MetricsEvent,
+  type PanelInfo,
+  type PanelSpec,
+  type PathsReply,
+  type PointInfo,
+  type Speed,
+} from './protocol.ts';
+
+/** Sends an event to the views; `transfer` lists buffers that may be moved rather than copied. */
+export type Emit = (event: EngineEvent, transfer: readonly ArrayBuffer[]) => void;
+
+/** The 1-NN check radius, as a fraction of r (float32 queries cannot resolve a tie at exactly r). */
+const NN_CHECK_RADIUS = 1 - 1e-3;
+/** Most cells per side of the `ratio` field: it runs a 10-step search per cell. */
+const RATIO_MAX_RESOLUTION = 48;
+/** Steps of every panel per tick, by speed; `max` fills a time budget instead. */
+const STEPS_PER_TICK: Record<Speed, number> = { slow: 1, normal: 4, fast: 16, max: Infinity };
+const MAX_TICK_MS = 250;
+/** Pause between ticks at `slow`, so the boundary visibly moves step by step. */
+const SLOW_TICK_MS = 120;
+/** Fresh pictures at most this often while training… */
+const FRAME_INTERVAL_MS = 200;
+/** …and training gets at least this many times the time the pictures took. */
+const FRAME_COST_FACTOR = 2;
+/** Metrics (a PGD attack with restarts and an exact search) of one training panel at a time, and training gets
+ * at least this many times the time they took before the next. */
+const METRICS_COST_FACTOR = 4;
+/** …but never waits longer than this (the 1-NN construction's attack alone takes seconds). */
+const MAX_METRICS_WAIT_MS = 3000;
+/** Bisection steps of the hover robust radius: the bracket shrinks 2¹⁴-fold. */
+const RADIUS_BISECTIONS = 14;
+
+interface Panel {
+  spec: PanelSpec;
+  method: MethodSpec;
+  info: PanelInfo;
+  generation: number;
+  model: Mlp | null;
+  trainer: Trainer | null;
+  nn: NearestNeighbourClassifier | null;
+  nnCheck: MetricsEvent['nn'];
+  frameStep: number;
+  metricsStep: number;
+  metricsKey: string;
+  metricsAt: number;
+  /** Cached L2 Lipschitz bound of the margin, by step. */
+  bound: { step: number; value: number } | null;
+  evalError: string | null;
+}
+
+export class PlaygroundEngine implements EngineApi {
+  private readonly emit: Emit;
+  private readonly inWorker: boolean;
+  private backend: BackendInfo | null = null;
+  private config: EngineConfig | null = null;
+  private data: Dataset | null = null;
+  private initialWeights: PlainLayer[] | null = null;
+  private panels: Panel[] = [];
+  private playing = false;
+  private pendingEvaluation: EvalSettings | null = null;
+  private speed: Speed = 'max';
+  private loopRunning = false;
+  private nextFrameAt = 0;
+  private nextMetricsAt = 0;
+  private lock: Promise<unknown> = Promise.resolve();
+  private gridCache: { key: string; xy: Float32Array } | null = null;
+
+  constructor(emit: Emit, inWorker: boolean) {
+    this.emit = emit;
+    this.inWorker = inWorker;
+  }
+
+  /** `skipped`: backends left out before trying (e.g. a software GPU adapter), reported beside the refused. */
+  async init(
+    order: readonly BackendName[],
+    detail = '',
+    skipped: BackendInfo['refused'] = [],
+  ): Promise<BackendInfo> {
+    const choice = await pickBackend(order);
+    const refused = [...skipped, ...choice.refused].sort(
+      (a, b) => BACKENDS.indexOf(a.name) - BACKENDS.indexOf(b.name),
+    );
+    this.backend = { name: choice.name, refused, detail, worker: this.inWorker };
+    this.emit({ type: 'backend', backend: this.backend }, []);
+    return this.backend;
+  }
+
+  configure(config: EngineConfig): Promise<void> {
+    return this.exclusive(async () => {
+      const data = buildDataset(config.data);
+      this.disposePanels();
+      this.config = config;
+      this.data = data;
+      this.gridCache = null;
+      const initial = Mlp.init(
+        {
+          inputDim: 2,
+          hidden: config.train.hidden,
+          outputDim: data.nClasses,
+          activation: config.train.activation,
+          dropout: 0,
+        },
+        new Rng(config.train.seed),
+      );
+      this.initialWeights = await initial.toPlain();
+      initial.dispose();
+      this.emitDataset();
+      for (const spec of config.panels) this.panels.push(this.createPanel(spec, 0));
+      this.emitPanels();
+      // Pictures now; the metrics follow from the training loop (play) or from pause(), so training starts at once.
+      for (const p of this.panels) await this.emitFrame(p);
+    });
+  }
+
+  setEvaluation(evaluation: EvalSettings): Promise<void> {
+    // Slider moves arrive faster than a re-evaluation: the first queued task applies the latest, the rest no-op.
+    this.pendingEvaluation = evaluation;
+    return this.exclusive(async () => {
+      const next = this.pendingEvaluation;
+      if (!next) return;
+      this.pendingEvaluation = null;
+      const config = this.requireConfig();
+      const normChanged = next.norm !== config.evaluation.norm;
+      if (!normChanged && next.eps === config.evaluation.eps) return;
+      this.config = { ...config, evaluation: next };
+      if (normChanged) {
+        this.emitDataset();
+        // The construction measures distance in the attack's norm: a new norm is a new classifier.
+        for (const p of this.panels) if (p.spec.method === NN_ID) this.rebuildPanel(p);
+      }
+      const fieldDependsOnBall = config.field.kind === 'gradient' || config.field.kind === 'ratio';
+      await this.refreshAll(normChanged || fieldDependsOnBall);
+    });
+  }
+
+  setField(field: FieldSettings): Promise<void> {
+    return this.exclusive(async () => {
+      this.config = { ...this.requireConfig(), field };
+      for (const p of this.panels) await this.emitFrame(p);
+    });
+  }
+
+  upsertPanel(spec: PanelSpec): Promise<void> {
+    return this.exclusive(async () => {
+      const config = this.requireConfig();
+      const index = this.panels.findIndex((p) => p.spec.id === spec.id);
+      const generation = index >= 0 ? this.panels[index]!.generation + 1 : 0;
+      const panel = this.createPanel(spec, generation);
+      if (index >= 0) {
+        disposePanel(this.panels[index]!);
+        this.panels[index] = panel;
+      } else this.panels.push(panel);
+      this.config = { ...config, panels: this.panels.map((p) => p.spec) };
+      this.emitPanels();
+      await this.emitFrame(panel);
+      if (!this.playing) await this.emitMetrics(panel);
+      this.ensureLoop();
+    });
+  }
+
+  removePanel(id: string): Promise<void> {
+    return this.exclusive(() => {
+      const index = this.panels.findIndex((p) => p.spec.id === id);
+      if (index < 0) return Promise.resolve();
+      disposePanel(this.panels[index]!);
+      this.panels.splice(index, 1);
+      this.config = { ...this.requireConfig(), panels: this.panels.map((p) => p.spec) };
+      this.emitPanels();
+      return Promise.resolve();
+    });
+  }
+
+  play(): Promise<void> {
+    this.playing = true;
+    this.emit({ type: 'running', running: true }, []);
+    this.ensureLoop();
+    return Promise.resolve();
+  }
+
+  pause(): Promise<void> {
+    this.playing = false;
+    this.emit({ type: 'running', running: false }, []);
+    return this.exclusive(() => this.refreshAll(false));
+  }
+
+  step(): Promise<void> {
+    this.playing = false;
+    this.emit({ type: 'running', running: false }, []);
+    return this.exclusive(async () => {
+      for (const p of this.panels) await p.trainer?.trainStep();
+      await this.finishDone();
+      await this.refreshAll(false);
+    });
+  }
+
+  reset(): Promise<void> {
+    this.playing = false;
+    this.emit({ type: 'running', running: false }, []);
+    return this.exclusive(async () => {
+      this.panels = this.panels.map((p) => {
+        disposePanel(p);
+        return this.createPanel(p.spec, p.generation + 1);
+      });
+      this.emitPanels();
+      await this.refreshAll(true);
+    });
+  }
+
+  setSpeed(speed: Speed): Promise<void> {
+    this.speed = speed;
+    return Promise.resolve();
+  }
+
+  pointInfo(panelId: string, split: 'train' | 'test', index: number): Promise<PointInfo | null> {
+    return this.exclusive(async () => {
+      const panel = this.panels.find((p) => p.spec.id === panelId);
+      const data = this.data;
+      const config = this.config;
+      const classifier = panel && classifierOf(panel);
+      if (!panel || !data || !config || !classifier) return null;
+      const points = data[split];
+      if (!(index >= 0 && index < points.y.length)) return null;
+      const { eps, norm } = config.evaluation;
+      const xy = Float32Array.from(points.x.subarray(2 * index, 2 * index + 2));
+      const label = points.y[index]!;
+      const single: LabelledPoints = { x: Float64Array.from(xy), y: Int32Array.of(label) };
+      const logits = await logitsOf(classifier, xy);
+      const predicted = argmaxRows(logits, data.nClasses)[0]!;
+      const margin = marginOf(logits, label, data.nClasses);
+      const slope = await gradientNorms(classifier, xy, data.nClasses, norm, label);
+      const lip = await localLipschitz(classifier, single, {
+        eps,
+        norm,
+        box: data.meta.box,
+        seed: config.train.seed,
+        direction: 'repo',
+      });
+      const bound = await this.boundOf(panel);
+      const cap = Math.max(4 * eps, 0.5 * (data.meta.box.xMax - data.meta.box.xMin));
+      const radius = await robustRadius(classifier, single, data.nClasses, norm, bound, cap, margin);
+      return {
+        panelId,
+        split,
+        index,
+        label,
+        predicted,
+        margin,
+        gradientNorm: slope[0]!,
+        lipschitz: lip.perPoint[0]!,
+        robustRadius: radius.radius,
+        robustRadiusTolerance: radius.tolerance,
+        radiusCap: cap,
+      };
+    });
+  }
+
+  paths(panelId: string): Promise<PathsReply | null> {
+    return this.exclusive(async () => {
+      const panel = this.panels.find((p) => p.spec.id === panelId);
+      const data = this.data;
+      const config = this.config;
+      const classifier = panel && classifierOf(panel);
+      if (!panel || !data || !config || !classifier || data.test.y.length === 0) return null;
+      const { eps, norm } = config.evaluation;
+      const n = data.test.y.length;
+      const preset = EVAL_PGD(eps);
+      // One run per point, from the evaluation attack's first random start: a path to draw, not the verdict.
+      const path = tf.tidy(() => {
+        const x = tf.tensor2d(Float32Array.from(data.test.x), [n, 2]);
+        const y = tf.oneHot(tf.tensor1d(data.test.y, 'int32'), data.nClasses).toFloat() as tf.Tensor2D;
+        const run = pgd(classifier, x, y, {
+          ...preset,
+          restarts: 1,
+          keepBest: false,
+          keepPath: true,
+          eps,
+          norm,
+          box: data.meta.box,
+          rng: new Rng(config.train.seed),
+        });
+        return run.path!;
+      });
+      const values = Float32Array.from(await path.data());
+      path.dispose();
+      return { panelId, generation: panel.generation, steps: preset.steps, path: values };
+    });
+  }
+
+  requestCurves(eps: readonly number[]): Promise<void> {
+    return this.exclusive(async () => {
+      const data = this.data;
+      const config = this.config;
+      if (!data || !config || data.test.y.length === 0) return;
+      const { norm } = config.evaluation;
+      for (const panel of this.panels) {
+        const classifier = classifierOf(panel);
+        if (!classifier) continue;
+        const bound = await this.boundOf(panel);
+        const acc = new Float64Array(eps.length);
+        for (const [k, e] of eps.entries()) {
+          acc[k] =
+            e === 0
+              ? await accuracy(classifier, data.test, data.nClasses)
+              : (await exactRobustAccuracy(classifier, data.test, data.nClasses, e, norm, bound))
+                  .robustAccuracy;
+        }
+        const event: CurveEvent = {
+          type: 'curve',
+          panelId: panel.spec.id,
+          generation: panel.generation,
+          step: stepOf(panel),
+          norm,
+          eps: Float64Array.from(eps),
+          robustAcc: acc,
+        };
+        this.emit(event, [event.eps.buffer as ArrayBuffer, event.robustAcc.buffer as ArrayBuffer]);
+      }
+    });
+  }
+
+  exportModel(panelId: string): Promise<string | null> {
+    return this.exclusive(async () => {
+      const panel = this.panels.find((p) => p.spec.id === panelId);
+      if (!panel?.model) return null;
+      const config = this.requireConfig();
+      return modelToJsonText(panel.model, panel.spec.method, {
+        ...panel.method.hyper,
+        eps: config.train.trainEps,
+        norm: config.train.trainNorm,
+        ...(panel.method.variant ? { variant: panel.method.variant } : {}),
+        ...(panel.method.dropout > 0 ? { dropout: panel.method.dropout } : {}),
+      });
+    });
+  }
+
+  /** Frees every tensor the engine holds. */
+  dispose(): void {
+    this.playing = false;
+    this.disposePanels();
+  }
+
+  // ---- the training loop ----
+
+  private ensureLoop(): void {
+    if (this.loopRunning || !this.playing) return;
+    this.loopRunning = true;
+    void this.loop().finally(() => {
+      this.loopRunning = false;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.playing) {
+      const busy = await this.exclusive(() => this.tick());
+      if (!busy) {
+        this.playing = false;
+        this.emit({ type: 'running', running: false }, []);
+        break;
+      }
+      // Let queued requests (pause, a new ε) in: on cpu and wasm `await data()` never yields to the event loop.
+      await sleep(this.speed === 'slow' ? SLOW_TICK_MS : 0);
+    }
+  }
+
+  /** Train every unfinished panel for one tick; returns false when nothing is left to train. */
+  private async tick(): Promise<boolean> {
+    const training = this.panels.filter((p) => p.trainer && !p.trainer.done);
+    if (training.length === 0) {
+      await this.refreshAll(false);
+      return false;
+    }
+    const start = now();
+    const perTick = STEPS_PER_TICK[this.speed];
+    for (let k = 0; k < perTick; k++) {
+      for (const p of training) await p.trainer!.trainStep();
+      if (now() - start > MAX_TICK_MS) break;
+    }
+    await this.finishDone();
+    const finished = training.some((p) => p.trainer!.done);
+    if (now() >= this.nextFrameAt || finished) {
+      const t = now();
+      for (const p of this.panels) if (p.frameStep !== stepOf(p)) await this.emitFrame(p);
+      this.nextFrameAt = now() + Math.max(FRAME_INTERVAL_MS, FRAME_COST_FACTOR * (now() - t));
+    }
+    // Metrics of one stale panel at a time, the stalest first, so the table keeps up without stalling training.
+    const stale = this.panels
+      .filter((p) => this.metricsStale(p) && (p.trainer?.done || now() >= this.nextMetricsAt))
+      .sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null) || a.metricsAt - b.metricsAt)[0];
+    if (stale) {
+      const t = now();
+      await this.emitMetrics(stale);
+      this.nextMetricsAt = now() + Math.min(MAX_METRICS_WAIT_MS, METRICS_COST_FACTOR * (now() - t));
+    }
+    return true;
+  }
+
+  private async finishDone(): Promise<void> {
+    for (const p of this.panels) if (p.trainer?.done) await p.trainer.finish();
+  }
+
+  /** Fresh pictures (when stale or `force`) and metrics (when stale) of every panel. */
+  private async refreshAll(force: boolean): Promise<void> {
+    for (const p of this.panels) if (force || p.frameStep !== stepOf(p)) await this.emitFrame(p);
+    // The trained panels first: the 1-NN construction's attack is the slowest (a distance to every training point).
+    const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
+    for (const p of order) {
+      // A newer threat model is queued: these metrics would be stale on arrival.
+      if (this.pendingEvaluation) break;
+      if (this.metricsStale(p)) await this.emitMetrics(p);
+    }
+  }
+
+  private metricsStale(p: Panel): boolean {
+    return p.metricsStep !== stepOf(p) || p.metricsKey !== this.evalKey();
+  }
+
+  private evalKey(): string {
+    const e = this.requireConfig().evaluation;
+    return `${e.norm}:${e.eps}`;
+  }
+
+  // ---- panels ----
+
+  private createPanel(spec: PanelSpec, generation: number): Panel {
+    const config = this.requireConfig();
+    const data = this.data!;
+    const method = parseMethodSpec(specText(spec));
+    const info = panelInfo(spec, method);
+    const panel: Panel = {
+      spec,
+      method,
+      info,
+      generation,
+      model: null,
+      trainer: null,
+      nn: null,
+      nnCheck: null,
+      frameStep: -1,
+      metricsStep: -1,
+      metricsKey: '',
+      metricsAt: -Infinity,
+      bound: null,
+      evalError: null,
+    };
+    if (spec.method === NN_ID) {
+      this.rebuildPanel(panel);
+      return panel;
+    }
+    const model = Mlp.fromPlain(
+      {
+        inputDim: 2,
+        hidden: config.train.hidden,
+        outputDim: data.nClasses,
+        activation: config.train.activation,
+        dropout: method.dropout,
+      },
+      this.initialWeights!,
+    );
+    panel.model = model;
+    panel.trainer = new Trainer(model, METHODS[spec.method]!, data.train, data.nClasses, {
+      optimizer: config.train.optimizer,
+      lr: config.train.lr,
+      momentum: 0,
+      schedule: 'constant',
+      epochs: config.train.epochs,
+      batchSize: config.train.batchSize,
+      seed: config.train.seed,
+      eps: config.train.trainEps,
+      norm: config.train.trainNorm,
+      box: data.meta.box,
+      hyper: method.hyper,
+      variant: method.variant,
+    });
+    return panel;
+  }
+
+  /** (Re)build the 1-NN construction in the evaluation norm. */
+  private rebuildPanel(panel: Panel): void {
+    const config = this.requireConfig();
+    const data = this.data!;
+    const norm = config.evaluation.norm;
+    panel.nn?.dispose();
+    const sep = separation(data.train, data.test, norm).trainTrain.minExcludingConflicts;
+    const r = panel.spec.r ?? sep / 2;
+    panel.nn = new NearestNeighbourClassifier(data.train, data.nClasses, norm, r);
+    panel.nnCheck = null;
+    panel.bound = null;
+    panel.frameStep = -1;
+    panel.metricsStep = -1;
+  }
+
+  private async nnCheck(panel: Panel): Promise<MetricsEvent['nn']> {
+    if (!panel.nn) return null;
+    if (panel.nnCheck) return panel.nnCheck;
+    const data = this.data!;
+    const norm = this.requireConfig().evaluation.norm;
+    const r = panel.nn.r;
+    // The theorem's promise, checked in float64 on the pure construction.
+    const exact = nearestNeighbourConstruction(data.train, data.nClasses, norm, r);
+    const atR = await exactRobustness(
+      (xy) => Promise.resolve(exact.logits(xy)),
+      data.train,
+      data.nClasses,
+      r * NN_CHECK_RADIUS,
+      norm,
+      { lipschitz: exact.marginLipschitzL2, maxDepth: 12 },
+    );
+    panel.nnCheck = { r, checkedRadius: r * NN_CHECK_RADIUS, robustTrainAccAtR: atR.robustAccuracy };
+    return panel.nnCheck;
+  }
+
+  private async boundOf(panel: Panel): Promise<number> {
+    if (panel.nn) return panel.nn.marginLipschitzL2;
+    const step = stepOf(panel);
+    if (panel.bound?.step !== step) panel.bound = { step, value: await marginLipschitzBound(panel.model!) };
+    return panel.bound.value;
+  }
+
+  private disposePanels(): void {
+    for (const p of this.panels) disposePanel(p);
+    this.panels = [];
+  }
+
+  // ---- events ----
+
+  private emitDataset(): void {
+    const data = this.data!;
+    const norm = this.requireConfig().evaluation.norm;
+    const sep = separation(data.train, data.test, norm);
+    const info: DatasetInfo = {
+      name: data.name,
+      nClasses: data.nClasses,
+      trainX: Float64Array.from(data.train.x),
+      trainY: Int32Array.from(data.train.y),
+      testX: Float64Array.from(data.test.x),
+      testY: Int32Array.from(data.test.y),
+      box: data.meta.box,
+      separation: {
+        norm,
+        trainTrain: sep.trainTrain.min,
+        trainTrainExcludingConflicts: sep.trainTrain.minExcludingConflicts,
+        testTrain: sep.testTrain.min,
+        trainPerPoint: Float64Array.from(sep.trainTrain.perPoint),
+        testPerPoint: Float64Array.from(sep.testTrain.perPoint),
+        conflicts: sep.conflicts.length,
+      },
+    };
+    this.emit({ type: 'dataset', dataset: info }, [
+      info.trainX.buffer as ArrayBuffer,
+      info.trainY.buffer as ArrayBuffer,
+      info.testX.buffer as ArrayBuffer,
+      info.testY.buffer as ArrayBuffer,
+      info.separation.trainPerPoint.buffer as ArrayBuffer,
+      info.separation.testPerPoint.buffer as ArrayBuffer,
+    ]);
+  }
+
+  private emitPanels(): void {
+    this.emit({ type: 'panels', panels: this.panels.map((p) => p.info) }, []);
+  }
+
+  private async emitFrame(panel: Panel): Promise<void> {
+    const classifier = classifierOf(panel);
+    const data = this.data!;
+    const config = this.requireConfig();
+    if (!classifier) return;
+    const { field } = config;
+    const resolution =
+      field.kind === 'ratio' ? Math.min(field.resolution, RATIO_MAX_RESOLUTION) : field.resolution;
+    const xy = this.gridXy(data.meta.box, resolution);
+    const logits = await logitsOf(classifier, xy);
+    const m = resolution * resolution;
+    const C = data.nClasses;
+    const margin = new Float32Array(m);
+    const classes = new Uint8Array(m);
+    const probability = new Float32Array(m);
+    for (let i = 0; i < m; i++) {
+      const z = logits.subarray(i * C, (i + 1) * C);
+      let a = 0;
+      for (let c = 1; c < C; c++) if (z[c]! > z[a]!) a = c;
+      let b = a === 0 ? 1 : 0;
+      for (let c = 0; c < C; c++) if (c !== a && z[c]! > z[b]!) b = c;
+      classes[i] = a;
+      if (C === 2) {
+        const d = z[1]! - z[0]!;
+        margin[i] = d;
+        probability[i] = 1 / (1 + Math.exp(-d));
+      } else {
+        margin[i] = z[a]! - z[b]!;
+        let s = 0;
+        for (let c = 0; c < C; c++) s += Math.exp(z[c]! - z[a]!);
+        probability[i] = 1 / s;
+      }
+    }
+    let grid: Float32Array;
+    if (field.kind === 'probability') grid = probability;
+    else if (field.kind === 'margin') grid = margin;
+    else if (field.kind === 'gradient')
+      grid = Float32Array.from(await gradientNorms(classifier, xy, C, config.evaluation.norm, null));
+    else {
+      const lip = await localLipschitz(
+        classifier,
+        { x: Float64Array.from(xy), y: new Int32Array(m) },
+        {
+          eps: config.evaluation.eps,
+          norm: config.evaluation.norm,
+          box: data.meta.box,
+          seed: config.train.seed,
+          direction: 'repo',
+        },
+      );
+      grid = Float32Array.from(lip.perPoint);
+    }
+    const trainer = panel.trainer;
+    const step = stepOf(panel);
+    panel.frameStep = step;
+    const event: FrameEvent = {
+      type: 'frame',
+      panelId: panel.spec.id,
+      generation: panel.generation,
+      step,
+      epoch: trainer?.epoch ?? 0,
+      totalSteps: trainer?.totalSteps ?? 0,
+      done: !trainer || trainer.done,
+      stopped: trainer?.stopped?.message ?? null,
+      epochLosses: Float64Array.from(trainer?.epochLosses ?? []),
+      field: { kind: field.kind, resolution },
+      grid,
+      margin,
+      classes,
+    };
+    const transfer = [event.epochLosses.buffer, margin.buffer, classes.buffer] as ArrayBuffer[];
+    if (grid !== margin) transfer.push(grid.buffer as ArrayBuffer);
+    this.emit(event, transfer);
+  }
+
+  private async emitMetrics(panel: Panel): Promise<void> {
+    const classifier = classifierOf(panel);
+    const data = this.data!;
+    const config = this.requireConfig();
+    if (!classifier) return;
+    const { eps, norm } = config.evaluation;
+    const box = data.meta.box;
+    const seed = config.train.seed;
+    const step = stepOf(panel);
+    const n = data.test.y.length;
+    panel.metricsStep = step;
+    panel.metricsKey = this.evalKey();
+    panel.metricsAt = now();
+    try {
+      const trainAcc = await accuracy(classifier, data.train, data.nClasses);
+      const testAcc = n > 0 ? await accuracy(classifier, data.test, data.nClasses) : NaN;
+      let advX: Float32Array = new Float32Array(0);
+      let advSuccess = new Uint8Array(0);
+      let advTestAcc = NaN;
+      let attack = '';
+      const ballStatus = new Uint8Array(n);
+      let robustCount = 0;
+      let undecidedCount = 0;
+      let robustResolution = NaN;
+      let lipschitz = NaN;
+      let lipschitzPerPoint: Float64Array = new Float64Array(0);
+      let lipschitzLabel = '';
+      if (n > 0) {
+        const adv = await adversarialAccuracy(classifier, data.test, data.nClasses, { eps, norm, box, seed });
+        advX = adv.xAdv;
+        advTestAcc = adv.accuracy;
+        attack = adv.attack;
+        const pred = await predict(classifier, adv.xAdv, data.nClasses);
+        advSuccess = Uint8Array.from(pred, (p, i) => (p === data.test.y[i] ? 0 : 1));
+        const exact = await exactRobustAccuracy(
+          classifier,
+          data.test,
+          data.nClasses,
+          eps,
+          norm,
+          await this.boundOf(panel),
+        );
+        exact.perPoint.forEach((v, i) => {
+          ballStatus[i] =
+            v.status === 'robust' ? BALL.robust : v.status === 'not-robust' ? BALL.notRobust : BALL.undecided;
+        });
+        robustCount = exact.robust;
+        undecidedCount = exact.undecided;
+        robustResolution = exact.resolution;
+        const lip = await localLipschitz(classifier, data.test, { eps, norm, box, seed, direction: 'repo' });
+        lipschitz = lip.mean;
+        lipschitzPerPoint = lip.perPoint;
+        lipschitzLabel = lip.label;
+      }
+      const event: MetricsEvent = {
+        type: 'metrics',
+        panelId: panel.spec.id,
+        generation: panel.generation,
+        step,
+        eps,
+        norm,
+        trainAcc,
+        testAcc,
+        advTestAcc,
+        attack,
+        advX,
+        advSuccess,
+        ballStatus,
+        robustCount,
+        undecidedCount,
+        robustResolution,
+        lipschitz,
+        lipschitzPerPoint,
+        lipschitzLabel,
+        nn: await this.nnCheck(panel),
+      };
+      this.emit(event, [
+        advX.buffer as ArrayBuffer,
+        advSuccess.buffer,
+        ballStatus.buffer,
+        lipschitzPerPoint.buffer as ArrayBuffer,
+      ]);
+    } catch (e) {
+      this.emit({ type: 'error', panelId: panel.spec.id, message: errorText(e) }, []);
+    }
+  }
+
+  private gridXy(box: Box, resolution: number): Float32Array {
+    const key = `${box.xMin},${box.xMax},${box.yMin},${box.yMax},${resolution}`;
+    if (this.gridCache?.key !== key) this.gridCache = { key, xy: gridPoints(box, resolution) };
+    return this.gridCache.xy;
+  }
+
+  private requireConfig(): EngineConfig {
+    if (!this.config) throw new Error('The engine has no configuration yet: call configure() first.');
+    return this.config;
+  }
+
+  /** Runs `task` after every earlier task has settled; errors reach the caller and the views. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(task, task);
+    this.lock = run.catch((e: unknown) => {
+      this.emit({ type: 'error', panelId: null, message: errorText(e) }, []);
+    });
+    return run;
+  }
+}
+
+// ---- helpers ----
+
+function buildDataset(source: DataSource): Dataset {
+  if (source.kind === 'generator') {
+    return makeDataset({
+      name: source.name,
+      nTrain: source.nTrain,
+      nTest: source.nTest,
+      seed: source.seed,
+      ...source.params,
+    });
+  }
+  return {
+    name: source.name,
+    nClasses: source.nClasses,
+    train: { x: source.trainX, y: source.trainY },
+    test: { x: source.testX, y: source.testY },
+    meta: {
+      source: 'csv',
+      params: { nTrain: source.trainY.length, nTest: source.testY.length },
+      seed: null,
+      testSeed: null,
+      scale: 1,
+      offset: [0, 0],
+      box: source.box,
+    },
+  };
+}
+
+/** The runner's `id[:key=value…]` text of a panel, so one parser validates both. */
+export function specText(spec: PanelSpec): string {
+  if (spec.method === NN_ID) return spec.r === null ? NN_ID : `${NN_ID}:r=${spec.r}`;
+  const parts = [spec.method];
+  if (spec.variant) parts.push(`variant=${spec.variant}`);
+  for (const [k, v] of Object.entries(spec.hyper)) parts.push(`${k}=${v}`);
+  if (spec.dropout > 0) parts.push(`dropout=${spec.dropout}`);
+  return parts.join(':');
+}
+
+function panelInfo(spec: PanelSpec, method: MethodSpec): PanelInfo {
+  if (spec.method === NN_ID) {
+    return {
+      id: spec.id,
+      label: method.label,
+      method: NN_ID,
+      summary:
+        'Not trained: f(x) = (d(x, X₀) − d(x, X₁)) / (2r), the signed distance to the two classes; robust by construction at radius r when the classes are 2r-separated.',
+      formula:
+        'f(x) = (d(x, X₀) − d(x, X₁)) / (2r); class = sign f; margin form min_{c′≠c} d_{c′}(x) − d_c(x) for several classes',
+      source: 'Yang et al. 2020, Theorem 4.2 (the notebook’s scaled 1-nearest-neighbour function)',
+      variantLabel: '',
+    };
+  }
+  const m = METHODS[spec.method]!;
+  const variant = m.variants?.find((v) => v.id === method.variant);
+  return {
+    id: spec.id,
+    label: method.label,
+    method: m.id,
+    summary: m.summary,
+    formula: m.formula,
+    source: m.source,
+    variantLabel: variant ? variant.label : '',
+  };
+}
+
+function classifierOf(p: Panel): Classifier | null {
+  return p.model ?? p.nn;
+}
+
+function stepOf(p: Panel): number {
+  return p.trainer?.step ?? 0;
+}
+
+function disposePanel(p: Panel): void {
+  p.trainer?.dispose();
+  p.model?.dispose();
+  p.nn?.dispose();
+  p.trainer = null;
+  p.model = null;
+  p.nn = null;
+}
+
+function marginOf(logits: Float32Array, label: number, nClasses: number): number {
+  let other = -Infinity;
+  for (let c = 0; c < nClasses; c++) if (c !== label) other = Math.max(other, logits[c]!);
+  return logits[label]! - other;
+}
+
+/**
+ * ‖∇ₓ margin‖ in the dual of `norm` (L1 for L∞ balls, L2 for L2) at each point: the local slope that a step of
+ * size ε in the ball can exploit. The margin is z_y − max_{c≠y} z_c for a given label, else the top-two gap.
+ */
+async function gradientNorms(
+  model: Classifier,
+  xy: Float32Array,
+  nClasses: number,
+  norm: Norm,
+  label: number | null,
+): Promise<Float32Array> {
+  const m = xy.length / 2;
+  const logits = await logitsOf(model, xy);
+  const sel = new Float32Array(m * nClasses);
+  for (let i = 0; i < m; i++) {
+    const z = logits.subarray(i * nClasses, (i + 1) * nClasses);
+    let a = 0;
+    for (let c = 1; c < nClasses; c++) if (z[c]! > z[a]!) a = c;
+    const top = label ?? a;
+    let b = top === 0 ? 1 : 0;
+    for (let c = 0; c < nClasses; c++) if (c !== top && z[c]! > z[b]!) b = c;
+    sel[i * nClasses + top] = 1;
+    sel[i * nClasses + b] = -1;
+  }
+  const out = tf.tidy(() => {
+    const x = tf.tensor2d(xy, [m, 2]);
+    const d = tf.tensor2d(sel, [m, nClasses]);
+    const g = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(model.forward(p as tf.Tensor2D), d)))(x);
+    return norm === 'linf' ? tf.sum(tf.abs(g), 1) : tf.sqrt(tf.sum(tf.square(g), 1));
+  });
+  const values = Float32Array.from(await out.data());
+  out.dispose();
+  return values;
+}
+
+/**
+ * The point's robust radius: the largest ball the exact 2D search proves free of other classes, by bisection
+ * on the radius. Misclassified points have radius 0.
+ */
+async function robustRadius(
+  model: Classifier,
+  point: LabelledPoints,
+  nClasses: number,
+  norm: Norm,
+  bound: number,
+  cap: number,
+  margin: number,
+): Promise<{ radius: number; tolerance: number }> {
+  if (!(margin > 0)) return { radius: 0, tolerance: 0 };
+  const robustAt = async (r: number) =>
+    (await exactRobustAccuracy(model, point, nClasses, r, norm, bound)).robust === 1;
+  if (await robustAt(cap)) return { radius: cap, tolerance: 0 };
+  let lo = 0;
+  let hi = cap;
+  for (let k = 0; k < RADIUS_BISECTIONS; k++) {
+    const mid = (lo + hi) / 2;
+    if (await robustAt(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { radius: (lo + hi) / 2, tolerance: (hi - lo) / 2 };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,11 @@
+/** The app's entry: read the launch parameters, catch stray errors, mount React. */
+import { createRoot } from 'react-dom/client';
+import { readLaunch } from './state/launch.ts';
+import { App } from './views/App.tsx';
+import { catchGlobalErrors } from './views/errors.ts';
+import './views/app.css';
+
+catchGlobalErrors();
+const launch = readLaunch(window.location.search);
+for (const n of launch.notices) console.warn(n);
+createRoot(document.getElementById('root')!).render(<App initial={launch.state} pinned={launch.pinned} />);

@@ -1,0 +1,346 @@
+/** One method's panel: its picture, its numbers under it, and its own settings (which retrain it alone). */
+import { useEffect, useState } from 'react';
+import type { DatasetInfo, PanelSpec, PathsReply, EvalSettings, FieldKind } from '../engine/protocol.ts';
+import { METHODS } from '../ml/methods/index.ts';
+import type { Action, ViewSettings } from '../state/settings.ts';
+import { NN_METHOD, normLabel } from '../state/settings.ts';
+import { PanelPlot, Sparkline, type PanelPlotHover } from './charts/index.ts';
+import type { PanelView } from './useEngine.ts';
+import { dataValue, num, pct } from './format.ts';
+import { Help } from './Help.tsx';
+
+export interface MethodPanelProps {
+  readonly view: PanelView;
+  readonly spec: PanelSpec;
+  readonly dataset: DatasetInfo;
+  readonly evaluation: EvalSettings;
+  readonly viewSettings: ViewSettings;
+  readonly fieldKind: FieldKind;
+  readonly fieldRange: { min: number; max: number } | undefined;
+  readonly size: number;
+  readonly paths: PathsReply | null;
+  readonly color: string;
+  readonly highlight: { split: 'train' | 'test'; index: number } | null;
+  readonly onHover: (panelId: string, p: PanelPlotHover | null) => void;
+  readonly onExport: (panelId: string) => void;
+  readonly dispatch: (a: Action) => void;
+}
+
+export function MethodPanel(props: MethodPanelProps) {
+  const { view, spec, dataset, evaluation, viewSettings, size } = props;
+  const { frame, metrics, info } = view;
+  const nTest = dataset.testY.length;
+  const current = metrics !== null && metrics.eps === evaluation.eps && metrics.norm === evaluation.norm;
+  const step = frame?.step ?? 0;
+  const done = frame?.done ?? false;
+  const stateText = frame?.stopped
+    ? 'stopped'
+    : done
+      ? spec.method === NN_METHOD
+        ? 'built, not trained'
+        : `done · ${frame?.epoch ?? 0} epochs`
+      : `epoch ${frame?.epoch ?? 0} · step ${step} / ${frame?.totalSteps ?? '…'}`;
+  return (
+    <article
+      className="panel"
+      data-testid="panel"
+      data-panel-id={spec.id}
+      data-method={spec.method}
+      data-step={step}
+      data-done={String(done)}
+      data-metrics-step={metrics?.step ?? ''}
+      data-metrics-eps={metrics?.eps ?? ''}
+      style={{ borderTopColor: props.color }}
+    >
+      <header className="panel-head">
+        <h3 title={info.label}>{info.label}</h3>
+        <Help title={info.label}>
+          {info.summary}
+          <span className="formula">{info.formula}</span>
+          <span className="source">Source: {info.source}</span>
+          {info.variantLabel && <span className="source">Variant: {info.variantLabel}</span>}
+        </Help>
+        <PanelSettings spec={spec} dispatch={props.dispatch} />
+        {spec.method !== NN_METHOD && (
+          <button
+            type="button"
+            className="icon"
+            title="Download this model (robust-mlp/1 JSON)"
+            aria-label={`Download the ${info.label} model`}
+            onClick={() => props.onExport(spec.id)}
+          >
+            ⤓
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon"
+          title="Remove this panel"
+          aria-label={`Remove ${info.label}`}
+          onClick={() => props.dispatch({ type: 'removePanel', id: spec.id })}
+        >
+          ×
+        </button>
+      </header>
+      <PanelPlot
+        box={dataset.box}
+        size={size}
+        field={
+          frame ? { ...frame.field, grid: frame.grid, classes: frame.classes, margin: frame.margin } : null
+        }
+        nClasses={dataset.nClasses}
+        norm={metrics?.norm ?? evaluation.norm}
+        eps={metrics?.eps ?? evaluation.eps}
+        train={{ x: dataset.trainX, y: dataset.trainY }}
+        test={{ x: dataset.testX, y: dataset.testY }}
+        showTrain={viewSettings.showTrain}
+        showTest={viewSettings.showTest}
+        showBalls={viewSettings.showBalls}
+        ballStatus={metrics?.ballStatus ?? null}
+        advX={metrics?.advX ?? null}
+        advSuccess={metrics?.advSuccess ?? null}
+        paths={viewSettings.showPaths && props.paths ? props.paths : null}
+        fieldRange={props.fieldRange}
+        highlight={props.highlight}
+        onHover={(p) => props.onHover(spec.id, p)}
+        label={`${info.label}: ${props.fieldKind} field, decision boundary, points and ε-balls`}
+      />
+      <p className={`panel-state${frame?.stopped ? ' warn' : ''}`} role="status">
+        {stateText}
+        {!current && metrics && <span className="stale"> · updating numbers…</span>}
+      </p>
+      {frame?.stopped && <p className="warn">{frame.stopped}</p>}
+      {view.error && <p className="warn">{view.error}</p>}
+      <dl className="metrics">
+        <Metric
+          name="trainAcc"
+          label="train"
+          title="Accuracy on the training points"
+          value={metrics?.trainAcc}
+          text={pct(metrics?.trainAcc)}
+        />
+        <Metric
+          name="testAcc"
+          label="test"
+          title="Accuracy on the test points"
+          value={metrics?.testAcc}
+          text={pct(metrics?.testAcc)}
+        />
+        <Metric
+          name="advTestAcc"
+          label="adv"
+          title={`Adversarial test accuracy${metrics?.attack ? ` under ${metrics.attack}, ε = ${metrics.eps}` : ''}`}
+          value={metrics?.advTestAcc}
+          text={pct(metrics?.advTestAcc)}
+        />
+        <Metric
+          name="robustAcc"
+          label="robust"
+          title="Test points whose whole ε-ball is classified correctly, by an exact 2D search of the ball"
+          value={metrics ? metrics.robustCount / Math.max(1, nTest) : undefined}
+          text={metrics ? pct(metrics.robustCount / Math.max(1, nTest)) : '–'}
+        />
+        <Metric
+          name="lipschitz"
+          label="Lip."
+          title={`Average local Lipschitz estimate on the test points${metrics ? `: ${metrics.lipschitzLabel}` : ''}`}
+          value={metrics?.lipschitz}
+          text={num(metrics?.lipschitz)}
+        />
+      </dl>
+      <p className="robust-count" data-metric="robustCount" data-value={metrics ? metrics.robustCount : ''}>
+        {metrics
+          ? `${metrics.robustCount} / ${nTest} robust at ε = ${metrics.eps} (${normLabel(metrics.norm)})${
+              metrics.undecidedCount > 0 ? `, ${metrics.undecidedCount} undecided` : ''
+            }`
+          : 'robust balls: computing…'}
+      </p>
+      {metrics?.nn && (
+        <p
+          className="nn-check"
+          data-metric="nnRobustTrainAtR"
+          data-value={metrics.nn.robustTrainAccAtR}
+          data-r={metrics.nn.r}
+        >
+          r = {num(metrics.nn.r)}: {pct(metrics.nn.robustTrainAccAtR)} of training points robust at r (exact
+          search at 0.999·r)
+        </p>
+      )}
+      {spec.method !== NN_METHOD && (
+        <Sparkline
+          values={frame?.epochLosses ?? []}
+          width={size}
+          height={30}
+          label="training loss per epoch"
+        />
+      )}
+    </article>
+  );
+}
+
+function Metric(props: {
+  name: string;
+  label: string;
+  value: number | undefined;
+  text: string;
+  title?: string;
+}) {
+  return (
+    <div className="metric" data-metric={props.name} data-value={dataValue(props.value)} title={props.title}>
+      <dt>{props.label}</dt>
+      <dd>{props.text}</dd>
+    </div>
+  );
+}
+
+/** The panel's own settings: variant, hyperparameters, dropout (or the construction's r). */
+function PanelSettings({ spec, dispatch }: { spec: PanelSpec; dispatch: (a: Action) => void }) {
+  const update = (patch: Partial<Omit<PanelSpec, 'id'>>) =>
+    dispatch({ type: 'updatePanel', id: spec.id, patch });
+  if (spec.method === NN_METHOD) {
+    return (
+      <details className="settings">
+        <summary title="Settings of this panel">⚙</summary>
+        <div className="settings-body">
+          <label>
+            r (blank: half the separation)
+            <DraftNumber value={spec.r} min={1e-6} max={10} onCommit={(r) => update({ r })} />
+          </label>
+        </div>
+      </details>
+    );
+  }
+  const method = METHODS[spec.method]!;
+  return (
+    <details className="settings">
+      <summary title="Settings of this panel (changing one retrains this panel only)">⚙</summary>
+      <div className="settings-body">
+        {method.variants && (
+          <label>
+            variant
+            <select value={spec.variant} onChange={(e) => update({ variant: e.target.value })}>
+              {method.variants.map((v) => (
+                <option key={v.id} value={v.id} title={v.description}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {method.hyper.map((h) => (
+          <SliderField
+            key={h.key}
+            label={h.label}
+            title={h.description}
+            value={spec.hyper[h.key] ?? h.default}
+            min={h.min}
+            max={h.max}
+            log={h.scale === 'log'}
+            integer={Number.isInteger(h.default) && Number.isInteger(h.min) && h.key === 'steps'}
+            onCommit={(v) => update({ hyper: { ...spec.hyper, [h.key]: v } })}
+          />
+        ))}
+        <SliderField
+          label="dropout"
+          title="Dropout after each hidden layer while training (the paper's v3 finding: it narrows the generalization gap)"
+          value={spec.dropout}
+          min={0}
+          max={0.9}
+          log={false}
+          integer={false}
+          onCommit={(dropout) => update({ dropout })}
+        />
+      </div>
+    </details>
+  );
+}
+
+const COMMIT_DELAY_MS = 300;
+
+/** A slider with a number beside it; commits after the hand rests, so a drag retrains once, not per pixel. */
+export function SliderField(props: {
+  label: string;
+  title?: string;
+  value: number;
+  min: number;
+  max: number;
+  log: boolean;
+  integer: boolean;
+  onCommit: (v: number) => void;
+  testId?: string;
+}) {
+  const { value, min, max, log, integer, onCommit } = props;
+  const [draft, setDraft] = useState(value);
+  // A new value from outside (another control, a reset) replaces the draft: React's "adjust state on prop change".
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    setDraft(value);
+  }
+  useEffect(() => {
+    if (draft === value) return;
+    const t = setTimeout(() => onCommit(draft), COMMIT_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [draft, value, onCommit]);
+  const lo = log ? Math.log10(Math.max(min, 1e-6)) : min;
+  const hi = log ? Math.log10(max) : max;
+  const toSlider = (v: number) => (log ? Math.log10(Math.max(v, 1e-6)) : v);
+  const fromSlider = (s: number) => {
+    const v = log ? 10 ** s : s;
+    return integer ? Math.round(v) : Number(v.toPrecision(3));
+  };
+  return (
+    <label className="slider-field" title={props.title}>
+      <span>{props.label}</span>
+      <input
+        type="range"
+        min={lo}
+        max={hi}
+        step={integer && !log ? 1 : (hi - lo) / 200}
+        value={toSlider(draft)}
+        data-testid={props.testId}
+        onChange={(e) => setDraft(fromSlider(Number(e.target.value)))}
+      />
+      <DraftNumber value={draft} min={min} max={max} onCommit={(v) => v !== null && setDraft(v)} />
+    </label>
+  );
+}
+
+/** A number box that accepts a value only when it is in range; blank means "automatic" where allowed. */
+function DraftNumber(props: {
+  value: number | null;
+  min: number;
+  max: number;
+  onCommit: (v: number | null) => void;
+}) {
+  const [text, setText] = useState(props.value === null ? '' : String(props.value));
+  const [bad, setBad] = useState(false);
+  const [seen, setSeen] = useState(props.value);
+  if (props.value !== seen) {
+    setSeen(props.value);
+    setText(props.value === null ? '' : String(props.value));
+  }
+  const commit = () => {
+    if (text.trim() === '') {
+      setBad(false);
+      props.onCommit(null);
+      return;
+    }
+    const v = Number(text);
+    const ok = Number.isFinite(v) && v >= props.min && v <= props.max;
+    setBad(!ok);
+    if (ok) props.onCommit(v);
+  };
+  return (
+    <input
+      className={`num${bad ? ' bad' : ''}`}
+      inputMode="decimal"
+      value={text}
+      aria-invalid={bad}
+      title={bad ? `Use a number from ${props.min} to ${props.max}` : undefined}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}

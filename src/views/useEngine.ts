@@ -1,0 +1,137 @@
+/**
+ * The engine as React state: starts it once, folds its events into a view model (batched to one update per
+ * animation frame), and drops results of models a panel no longer shows.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type {
+  BackendInfo,
+  CurveEvent,
+  DatasetInfo,
+  EngineApi,
+  EngineEvent,
+  FrameEvent,
+  MetricsEvent,
+  PanelInfo,
+} from '../engine/protocol.ts';
+import type { BackendName } from '../ml/backend.ts';
+import { startEngine } from './engineClient.ts';
+
+export interface PanelView {
+  readonly info: PanelInfo;
+  readonly generation: number;
+  readonly frame: FrameEvent | null;
+  readonly metrics: MetricsEvent | null;
+  readonly curve: CurveEvent | null;
+  readonly error: string | null;
+}
+
+export interface EngineView {
+  readonly engine: EngineApi | null;
+  readonly backend: BackendInfo | null;
+  readonly dataset: DatasetInfo | null;
+  readonly panels: readonly PanelView[];
+  readonly running: boolean;
+  /** An error not tied to one panel (bad settings, a failed start), with what to do. */
+  readonly error: string | null;
+  /** Bumped by every dataset event: a new dataset means new panels. */
+  readonly datasetVersion: number;
+}
+
+const EMPTY: EngineView = {
+  engine: null,
+  backend: null,
+  dataset: null,
+  panels: [],
+  running: false,
+  error: null,
+  datasetVersion: 0,
+};
+
+export function fold(view: EngineView, e: EngineEvent): EngineView {
+  switch (e.type) {
+    case 'backend':
+      return { ...view, backend: e.backend };
+    case 'dataset':
+      return { ...view, dataset: e.dataset, datasetVersion: view.datasetVersion + 1, error: null };
+    case 'panels':
+      return {
+        ...view,
+        panels: e.panels.map((info) => {
+          const old = view.panels.find((p) => p.info.id === info.id);
+          // Same id with a new label or method is a retrained panel; its old pictures stay until new ones arrive.
+          return old
+            ? { ...old, info }
+            : { info, generation: -1, frame: null, metrics: null, curve: null, error: null };
+        }),
+      };
+    case 'running':
+      return { ...view, running: e.running };
+    case 'error':
+      if (e.panelId === null) return { ...view, error: e.message };
+      return updatePanel(view, e.panelId, (p) => ({ ...p, error: e.message }));
+    case 'frame':
+    case 'metrics':
+    case 'curve':
+      return updatePanel(view, e.panelId, (p) => {
+        if (e.generation < p.generation) return p;
+        const fresh =
+          e.generation > p.generation
+            ? { ...p, generation: e.generation, metrics: null, curve: null, error: null }
+            : p;
+        if (e.type === 'frame') return { ...fresh, frame: e };
+        if (e.type === 'metrics') return { ...fresh, metrics: e, error: null };
+        return { ...fresh, curve: e };
+      });
+  }
+}
+
+function updatePanel(view: EngineView, id: string, f: (p: PanelView) => PanelView): EngineView {
+  const i = view.panels.findIndex((p) => p.info.id === id);
+  if (i < 0) return view;
+  const panels = view.panels.slice();
+  panels[i] = f(panels[i]!);
+  return { ...view, panels };
+}
+
+export function useEngine(pinned: BackendName | null): EngineView {
+  const [view, setView] = useState<EngineView>(EMPTY);
+  const queue = useRef<EngineEvent[]>([]);
+  const frame = useRef<number | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    let terminate: (() => void) | null = null;
+    const flush = () => {
+      frame.current = null;
+      const events = queue.current;
+      queue.current = [];
+      if (!cancelled && events.length > 0) setView((v) => events.reduce(fold, v));
+    };
+    const onEvent = (e: EngineEvent) => {
+      queue.current.push(e);
+      frame.current ??= requestAnimationFrame(flush);
+    };
+    startEngine(onEvent, pinned).then(
+      (handle) => {
+        if (cancelled) {
+          handle.terminate();
+          return;
+        }
+        terminate = handle.terminate;
+        setView((v) => ({ ...v, engine: handle.engine }));
+      },
+      (e: unknown) => {
+        if (!cancelled)
+          setView((v) => ({
+            ...v,
+            error: `The training engine could not start: ${e instanceof Error ? e.message : String(e)}. Reload the page; if it persists, try another browser.`,
+          }));
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      terminate?.();
+    };
+  }, [pinned]);
+  return view;
+}
