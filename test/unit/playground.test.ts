@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { startNodeBackend } from '../../src/cli/nodeBackend.ts';
+import { PlaygroundEngine } from '../../src/engine/playground.ts';
+import type {
+  EngineConfig,
+  EngineEvent,
+  FrameEvent,
+  MetricsEvent,
+  PanelSpec,
+} from '../../src/engine/protocol.ts';
+import { makeDataset } from '../../src/core/datasets/index.ts';
+import { exactRobustness } from '../../src/core/exactRobustness.ts';
+import { nearestNeighbourConstruction } from '../../src/core/theorem.ts';
+
+const panel = (id: string, method: string, hyper: Record<string, number> = {}): PanelSpec => ({
+  id,
+  method,
+  variant: '',
+  hyper,
+  dropout: 0,
+  r: null,
+});
+
+const CONFIG: EngineConfig = {
+  data: { kind: 'generator', name: 'moons', nTrain: 60, nTest: 30, seed: 1, params: { noise: 0.1 } },
+  train: {
+    hidden: [16, 16],
+    activation: 'relu',
+    optimizer: 'adam',
+    lr: 0.01,
+    batchSize: 32,
+    epochs: 3,
+    seed: 0,
+    trainEps: 0.1,
+    trainNorm: 'linf',
+  },
+  evaluation: { eps: 0.1, norm: 'linf' },
+  field: { kind: 'probability', resolution: 16 },
+  panels: [panel('a', 'natural'), panel('b', 'trades', { beta: 6 }), panel('c', 'nn')],
+};
+
+function recorder() {
+  const events: EngineEvent[] = [];
+  const engine = new PlaygroundEngine((e) => events.push(e), false);
+  const last = <T extends EngineEvent['type']>(type: T, panelId: string) =>
+    events.filter((e) => e.type === type && 'panelId' in e && e.panelId === panelId).at(-1) as
+      Extract<EngineEvent, { type: T }> | undefined;
+  return { events, engine, last };
+}
+
+async function trainToEnd(engine: PlaygroundEngine, events: EngineEvent[]): Promise<void> {
+  await engine.play();
+  for (let i = 0; i < 600; i++) {
+    if (events.some((e) => e.type === 'running' && !e.running)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await engine.pause();
+}
+
+describe('the playground engine', () => {
+  beforeAll(async () => {
+    await startNodeBackend('wasm');
+  });
+  afterAll(() => {
+    tf.disposeVariables();
+  });
+
+  it('trains every panel in lockstep from the same initial weights and reports fresh metrics', async () => {
+    const { events, engine, last } = recorder();
+    await engine.configure(CONFIG);
+    const first = last('frame', 'a')!;
+    expect(first.step).toBe(0);
+    expect(first.grid).toHaveLength(16 * 16);
+    expect(first.margin).toHaveLength(256);
+    expect(first.classes).toHaveLength(256);
+    // Natural and TRADES start from the same weights, so their first pictures are identical.
+    expect(Array.from(last('frame', 'b')!.margin)).toEqual(Array.from(first.margin));
+    await trainToEnd(engine, events);
+    const stepsPerEpoch = Math.ceil(60 / 32);
+    for (const id of ['a', 'b']) {
+      const f = last('frame', id)!;
+      expect(f.done).toBe(true);
+      expect(f.step).toBe(3 * stepsPerEpoch);
+      expect(f.epochLosses).toHaveLength(3);
+      const m = last('metrics', id)!;
+      expect(m.step).toBe(f.step);
+      expect(m.trainAcc).toBeGreaterThan(0.5);
+      expect(m.ballStatus).toHaveLength(30);
+      expect(m.advX).toHaveLength(60);
+      // The exact search never finds fewer adversarial points than the attack.
+      expect(m.robustCount / 30).toBeLessThanOrEqual(m.advTestAcc + 1e-12);
+    }
+    const nn = last('metrics', 'c')!;
+    expect(nn.nn!.robustTrainAccAtR).toBe(1);
+    engine.dispose();
+  });
+
+  it('re-evaluates at a new ε without training a step', async () => {
+    const { events, engine, last } = recorder();
+    await engine.configure(CONFIG);
+    await trainToEnd(engine, events);
+    const before = last('metrics', 'a')!;
+    const stepBefore = last('frame', 'a')!.step;
+    await engine.setEvaluation({ eps: 0.02, norm: 'linf' });
+    const after = last('metrics', 'a')!;
+    expect(after.eps).toBe(0.02);
+    expect(after.step).toBe(stepBefore);
+    expect(last('frame', 'a')!.step).toBe(stepBefore);
+    // A smaller ball can only hold fewer adversarial points.
+    expect(after.robustCount).toBeGreaterThanOrEqual(before.robustCount);
+    engine.dispose();
+  });
+
+  it('retrains only the panel whose settings change', async () => {
+    const { events, engine, last } = recorder();
+    await engine.configure(CONFIG);
+    await engine.step();
+    await engine.step();
+    expect(last('frame', 'a')!.step).toBe(2);
+    await engine.upsertPanel(panel('b', 'trades', { beta: 1 }));
+    const b = last('frame', 'b')!;
+    expect(b.generation).toBe(1);
+    expect(b.step).toBe(0);
+    expect(last('frame', 'a')!.step).toBe(2);
+    const panels = events.filter((e) => e.type === 'panels').at(-1);
+    expect(panels?.type === 'panels' && panels.panels.find((p) => p.id === 'b')?.label).toBe(
+      'TRADES (β = 1)',
+    );
+    await engine.removePanel('c');
+    const after = events.filter((e) => e.type === 'panels').at(-1);
+    expect(after?.type === 'panels' && after.panels.map((p) => p.id)).toEqual(['a', 'b']);
+    engine.dispose();
+  });
+
+  it('gives a hovered point a robust radius that the exact search confirms on both sides', async () => {
+    const { engine } = recorder();
+    await engine.configure({ ...CONFIG, panels: [panel('c', 'nn')] });
+    const data = makeDataset({ name: 'moons', nTrain: 60, nTest: 30, seed: 1, noise: 0.1 });
+    const info = (await engine.pointInfo('c', 'test', 0))!;
+    expect(info.robustRadius).toBeGreaterThan(0);
+    expect(info.robustRadius).toBeLessThan(info.radiusCap);
+    // Check with the float64 construction: robust just inside the radius, not robust just outside.
+    const sep = (await import('../../src/core/geometry.ts')).separation(data.train, data.test, 'linf');
+    const r = sep.trainTrain.minExcludingConflicts / 2;
+    const exact = nearestNeighbourConstruction(data.train, 2, 'linf', r);
+    const point = { x: data.test.x.slice(0, 2), y: data.test.y.slice(0, 1) };
+    const at = async (radius: number) =>
+      (
+        await exactRobustness((xy) => Promise.resolve(exact.logits(xy)), point, 2, radius, 'linf', {
+          lipschitz: exact.marginLipschitzL2,
+          maxDepth: 12,
+        })
+      ).robust;
+    const slack = info.robustRadiusTolerance + 1e-3 * info.robustRadius;
+    expect(await at(info.robustRadius - slack)).toBe(1);
+    expect(await at(info.robustRadius + slack + 1e-4)).toBe(0);
+    engine.dispose();
+  });
+
+  it('stops a diverging panel with a message that says what to do', async () => {
+    const { events, engine, last } = recorder();
+    await engine.configure({
+      ...CONFIG,
+      train: { ...CONFIG.train, lr: 1e30, optimizer: 'sgd' },
+      panels: [panel('a', 'natural')],
+    });
+    await trainToEnd(engine, events);
+    const f = last('frame', 'a') as FrameEvent;
+    expect(f.done).toBe(true);
+    expect(f.stopped).toMatch(/Training stopped at step \d+.*Lower the learning rate/);
+    engine.dispose();
+  });
+
+  it('frees every tensor when disposed', async () => {
+    const before = tf.memory().numTensors;
+    const { events, engine } = recorder();
+    await engine.configure(CONFIG);
+    await engine.step();
+    await engine.setField({ kind: 'gradient', resolution: 8 });
+    await engine.pointInfo('a', 'train', 0);
+    await engine.paths('a');
+    await engine.requestCurves([0, 0.05]);
+    expect(events.filter((e) => e.type === 'curve')).toHaveLength(3);
+    const curve = events.find((e) => e.type === 'curve' && e.panelId === 'a');
+    expect(curve?.type === 'curve' && curve.robustAcc[0]).toBe(
+      (events.filter((e) => e.type === 'metrics' && e.panelId === 'a').at(-1) as MetricsEvent).testAcc,
+    );
+    engine.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
