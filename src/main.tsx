@@ -8,4 +8,6 @@ import './views/app.css';
 catchGlobalErrors();
 const launch = readLaunch(window.location.search);
 for (const n of launch.notices) console.warn(n);
-createRoot(document.getElementById('root')!).render(<App initial={launch.state} pinned={launch.pinned} />);
+createRoot(document.getElementById('root')!).render(
+  <App initial={launch.state} pinned={launch.pinned} notices={launch.notices} />,
+);

@@ -23,13 +23,21 @@ const PANEL_MIN = 260;
 const PANEL_MAX = 380;
 const GAP = 14;
 
-export function App({ initial, pinned }: { initial: DemoState; pinned: BackendName | null }) {
+export function App({
+  initial,
+  pinned,
+  notices,
+}: {
+  initial: DemoState;
+  pinned: BackendName | null;
+  notices: readonly string[];
+}) {
   const [state, dispatch] = useReducer(reduce, initial);
   const engineView = useEngine(pinned);
   const { engine, dataset, panels, running, backend } = engineView;
   const playing = useRef(true);
   const [wantPlay, setWantPlay] = useState(true);
-  const [syncError, setSyncError] = useState<string | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(notices.length > 0 ? notices.join(' ') : null);
   const report = useCallback((message: string) => {
     reportError(message);
     setSyncError(message);
@@ -190,6 +198,22 @@ export function App({ initial, pinned }: { initial: DemoState; pinned: BackendNa
     if (next) engine?.play().catch((e: unknown) => report(String(e)));
     else engine?.pause().catch((e: unknown) => report(String(e)));
   };
+
+  // Space plays and pauses, as in a video player, unless a control has the focus.
+  const toggleRef = useRef(togglePlay);
+  useEffect(() => {
+    toggleRef.current = togglePlay;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== ' ' || (t && /^(INPUT|SELECT|TEXTAREA|BUTTON|SUMMARY)$/.test(t.tagName))) return;
+      e.preventDefault();
+      toggleRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const hoverPanel = hover ? panels.find((p) => p.info.id === hover.panelId) : undefined;
   return (
