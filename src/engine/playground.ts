@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../core/rng.ts';
-import type { Box, LabelledPoints, Norm } from '../core/types.ts';
-import { makeDataset, type Dataset } from '../core/datasets/index.ts';
+import type { Box, LabelledPoints } from '../core/types.ts';
+import type { Dataset } from '../core/datasets/index.ts';
 import { separation } from '../core/geometry.ts';
 import { nearestNeighbourConstruction } from '../core/theorem.ts';
 import { exactRobustness } from '../core/exactRobustness.ts';
@@ -26,6 +26,7 @@ import {
   adversarialAccuracy,
   argmaxRows,
   exactRobustAccuracy,
+  gridFields,
   gridPoints,
   logitsOf,
   predict,
@@ -34,11 +35,12 @@ import { localLipschitz } from '../ml/localLipschitz.ts';
 import { modelToJsonText } from '../ml/modelIo.ts';
 import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
+import { buildDataset, panelInfo, specText } from './panelSetup.ts';
+import { gradientNorms, marginOf, robustRadius } from './pointProbes.ts';
 import {
   BALL,
   type BackendInfo,
   type CurveEvent,
-  type DataSource,
   type DatasetInfo,
   type EngineApi,
   type EngineConfig,
@@ -75,8 +77,6 @@ const FRAME_COST_FACTOR = 2;
 const METRICS_COST_FACTOR = 4;
 /** …but never waits longer than this (the 1-NN construction's attack alone takes seconds). */
 const MAX_METRICS_WAIT_MS = 3000;
-/** Bisection steps of the hover robust radius: the bracket shrinks 2¹⁴-fold. */
-const RADIUS_BISECTIONS = 14;
 
 interface Panel {
   spec: PanelSpec;
@@ -619,27 +619,7 @@ export class PlaygroundEngine implements EngineApi {
     const logits = await logitsOf(classifier, xy);
     const m = resolution * resolution;
     const C = data.nClasses;
-    const margin = new Float32Array(m);
-    const classes = new Uint8Array(m);
-    const probability = new Float32Array(m);
-    for (let i = 0; i < m; i++) {
-      const z = logits.subarray(i * C, (i + 1) * C);
-      let a = 0;
-      for (let c = 1; c < C; c++) if (z[c]! > z[a]!) a = c;
-      let b = a === 0 ? 1 : 0;
-      for (let c = 0; c < C; c++) if (c !== a && z[c]! > z[b]!) b = c;
-      classes[i] = a;
-      if (C === 2) {
-        const d = z[1]! - z[0]!;
-        margin[i] = d;
-        probability[i] = 1 / (1 + Math.exp(-d));
-      } else {
-        margin[i] = z[a]! - z[b]!;
-        let s = 0;
-        for (let c = 0; c < C; c++) s += Math.exp(z[c]! - z[a]!);
-        probability[i] = 1 / s;
-      }
-    }
+    const { margin, classes, probability } = gridFields(logits, C);
     let grid: Float32Array;
     if (field.kind === 'probability') grid = probability;
     else if (field.kind === 'margin') grid = margin;
@@ -792,70 +772,6 @@ export class PlaygroundEngine implements EngineApi {
 
 // ---- helpers ----
 
-function buildDataset(source: DataSource): Dataset {
-  if (source.kind === 'generator') {
-    return makeDataset({
-      name: source.name,
-      nTrain: source.nTrain,
-      nTest: source.nTest,
-      seed: source.seed,
-      ...source.params,
-    });
-  }
-  return {
-    name: source.name,
-    nClasses: source.nClasses,
-    train: { x: source.trainX, y: source.trainY },
-    test: { x: source.testX, y: source.testY },
-    meta: {
-      source: 'csv',
-      params: { nTrain: source.trainY.length, nTest: source.testY.length },
-      seed: null,
-      testSeed: null,
-      scale: 1,
-      offset: [0, 0],
-      box: source.box,
-    },
-  };
-}
-
-/** The runner's `id[:key=value…]` text of a panel, so one parser validates both. */
-export function specText(spec: PanelSpec): string {
-  if (spec.method === NN_ID) return spec.r === null ? NN_ID : `${NN_ID}:r=${spec.r}`;
-  const parts = [spec.method];
-  if (spec.variant) parts.push(`variant=${spec.variant}`);
-  for (const [k, v] of Object.entries(spec.hyper)) parts.push(`${k}=${v}`);
-  if (spec.dropout > 0) parts.push(`dropout=${spec.dropout}`);
-  return parts.join(':');
-}
-
-function panelInfo(spec: PanelSpec, method: MethodSpec): PanelInfo {
-  if (spec.method === NN_ID) {
-    return {
-      id: spec.id,
-      label: method.label,
-      method: NN_ID,
-      summary:
-        'Not trained: f(x) = (d(x, X₀) − d(x, X₁)) / (2r), the signed distance to the two classes; robust by construction at radius r when the classes are 2r-separated.',
-      formula:
-        'f(x) = (d(x, X₀) − d(x, X₁)) / (2r); class = sign f; margin form min_{c′≠c} d_{c′}(x) − d_c(x) for several classes',
-      source: 'Yang et al. 2020, Theorem 4.2 (the notebook’s scaled 1-nearest-neighbour function)',
-      variantLabel: '',
-    };
-  }
-  const m = METHODS[spec.method]!;
-  const variant = m.variants?.find((v) => v.id === method.variant);
-  return {
-    id: spec.id,
-    label: method.label,
-    method: m.id,
-    summary: m.summary,
-    formula: m.formula,
-    source: m.source,
-    variantLabel: variant ? variant.label : '',
-  };
-}
-
 function classifierOf(p: Panel): Classifier | null {
   return p.model ?? p.nn;
 }
@@ -871,74 +787,6 @@ function disposePanel(p: Panel): void {
   p.trainer = null;
   p.model = null;
   p.nn = null;
-}
-
-function marginOf(logits: Float32Array, label: number, nClasses: number): number {
-  let other = -Infinity;
-  for (let c = 0; c < nClasses; c++) if (c !== label) other = Math.max(other, logits[c]!);
-  return logits[label]! - other;
-}
-
-/**
- * ‖∇ₓ margin‖ in the dual of `norm` (L1 for L∞ balls, L2 for L2) at each point: the local slope that a step of
- * size ε in the ball can exploit. The margin is z_y − max_{c≠y} z_c for a given label, else the top-two gap.
- */
-async function gradientNorms(
-  model: Classifier,
-  xy: Float32Array,
-  nClasses: number,
-  norm: Norm,
-  label: number | null,
-): Promise<Float32Array> {
-  const m = xy.length / 2;
-  const logits = await logitsOf(model, xy);
-  const sel = new Float32Array(m * nClasses);
-  for (let i = 0; i < m; i++) {
-    const z = logits.subarray(i * nClasses, (i + 1) * nClasses);
-    let a = 0;
-    for (let c = 1; c < nClasses; c++) if (z[c]! > z[a]!) a = c;
-    const top = label ?? a;
-    let b = top === 0 ? 1 : 0;
-    for (let c = 0; c < nClasses; c++) if (c !== top && z[c]! > z[b]!) b = c;
-    sel[i * nClasses + top] = 1;
-    sel[i * nClasses + b] = -1;
-  }
-  const out = tf.tidy(() => {
-    const x = tf.tensor2d(xy, [m, 2]);
-    const d = tf.tensor2d(sel, [m, nClasses]);
-    const g = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(model.forward(p as tf.Tensor2D), d)))(x);
-    return norm === 'linf' ? tf.sum(tf.abs(g), 1) : tf.sqrt(tf.sum(tf.square(g), 1));
-  });
-  const values = Float32Array.from(await out.data());
-  out.dispose();
-  return values;
-}
-
-/**
- * The point's robust radius: the largest ball the exact 2D search proves free of other classes, by bisection
- * on the radius. Misclassified points have radius 0.
- */
-async function robustRadius(
-  model: Classifier,
-  point: LabelledPoints,
-  nClasses: number,
-  norm: Norm,
-  bound: number,
-  cap: number,
-  margin: number,
-): Promise<{ radius: number; tolerance: number }> {
-  if (!(margin > 0)) return { radius: 0, tolerance: 0 };
-  const robustAt = async (r: number) =>
-    (await exactRobustAccuracy(model, point, nClasses, r, norm, bound)).robust === 1;
-  if (await robustAt(cap)) return { radius: cap, tolerance: 0 };
-  let lo = 0;
-  let hi = cap;
-  for (let k = 0; k < RADIUS_BISECTIONS; k++) {
-    const mid = (lo + hi) / 2;
-    if (await robustAt(mid)) lo = mid;
-    else hi = mid;
-  }
-  return { radius: (lo + hi) / 2, tolerance: (hi - lo) / 2 };
 }
 
 function errorText(e: unknown): string {

@@ -185,31 +185,45 @@ export async function evaluateGrid(
   nClasses: number,
   kind: FieldKind,
 ): Promise<Float32Array> {
-  const xy = gridPoints(box, resolution);
-  const logits = await logitsOf(model, xy);
-  const m = resolution * resolution;
-  const out = new Float32Array(m);
+  const logits = await logitsOf(model, gridPoints(box, resolution));
+  const fields = gridFields(logits, nClasses);
+  return kind === 'margin' ? fields.margin : fields.probability;
+}
+
+export interface GridFields {
+  /** z₁ − z₀ for two classes, else the top-two logit gap. */
+  readonly margin: Float32Array;
+  /** p(class 1) for two classes, else the winning probability. */
+  readonly probability: Float32Array;
+  /** The predicted class (argmax). */
+  readonly classes: Uint8Array;
+}
+
+/** What a heatmap can show at each row of a `[m, C]` logit array. */
+export function gridFields(logits: Float32Array, nClasses: number): GridFields {
+  const m = logits.length / nClasses;
+  const margin = new Float32Array(m);
+  const probability = new Float32Array(m);
+  const classes = new Uint8Array(m);
   for (let i = 0; i < m; i++) {
     const z = logits.subarray(i * nClasses, (i + 1) * nClasses);
+    let a = 0;
+    for (let c = 1; c < nClasses; c++) if (z[c]! > z[a]!) a = c;
+    classes[i] = a;
     if (nClasses === 2) {
       const d = z[1]! - z[0]!;
-      out[i] = kind === 'margin' ? d : 1 / (1 + Math.exp(-d));
+      margin[i] = d;
+      probability[i] = 1 / (1 + Math.exp(-d));
       continue;
     }
-    let a = -Infinity;
-    let b = -Infinity;
-    for (const v of z) {
-      if (v > a) [a, b] = [v, a];
-      else if (v > b) b = v;
-    }
-    if (kind === 'margin') out[i] = a - b;
-    else {
-      let s = 0;
-      for (const v of z) s += Math.exp(v - a);
-      out[i] = 1 / s;
-    }
+    let b = a === 0 ? 1 : 0;
+    for (let c = 0; c < nClasses; c++) if (c !== a && z[c]! > z[b]!) b = c;
+    margin[i] = z[a]! - z[b]!;
+    let s = 0;
+    for (let c = 0; c < nClasses; c++) s += Math.exp(z[c]! - z[a]!);
+    probability[i] = 1 / s;
   }
-  return out;
+  return { margin, probability, classes };
 }
 
 /** Cell centres of a `resolution²` grid over `box`, row-major from the top-left (y decreasing downwards). */

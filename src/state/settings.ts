@@ -2,7 +2,7 @@
  * The page's settings as one plain object, changed only by named actions (`reduce`), and the mapping from it to
  * the engine's configuration. No tensors, no DOM.
  */
-import type { Box, Norm } from '../core/types.ts';
+import type { Norm } from '../core/types.ts';
 import { DATASETS, type DatasetName } from '../core/datasets/index.ts';
 import type { Activation } from '../ml/model.ts';
 import type { OptimizerName } from '../ml/optimizer.ts';
@@ -20,15 +20,7 @@ import type {
 } from '../engine/protocol.ts';
 
 /** Points imported from a CSV file, held by the page so that a reset never loses them. */
-export interface ImportedPoints {
-  readonly name: string;
-  readonly nClasses: number;
-  readonly trainX: Float64Array;
-  readonly trainY: Int32Array;
-  readonly testX: Float64Array;
-  readonly testY: Int32Array;
-  readonly box: Box;
-}
+export type ImportedPoints = Omit<Extract<DataSource, { kind: 'points' }>, 'kind'>;
 
 export interface DataSettings {
   readonly name: DatasetName | 'csv';
