@@ -227,8 +227,12 @@ export class PlaygroundEngine implements EngineApi {
 
   pause(): Promise<void> {
     this.playing = false;
-    this.emit({ type: 'running', running: false }, []);
-    return this.exclusive(() => this.refreshAll(false));
+    // Said only once the tick in flight has finished and its pictures are out, so "paused" means the steps shown are final.
+    return this.exclusive(async () => {
+      for (const p of this.panels) if (p.frameStep !== stepOf(p)) await this.emitFrame(p);
+      this.emit({ type: 'running', running: false }, []);
+      await this.refreshAll(false);
+    });
   }
 
   step(): Promise<void> {
