@@ -9,5 +9,5 @@ catchGlobalErrors();
 const launch = readLaunch(window.location.search);
 for (const n of launch.notices) console.warn(n);
 createRoot(document.getElementById('root')!).render(
-  <App initial={launch.state} pinned={launch.pinned} notices={launch.notices} />,
+  <App initial={launch.state} pinned={launch.pinned} workers={launch.workers} notices={launch.notices} />,
 );

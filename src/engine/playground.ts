@@ -48,6 +48,9 @@ import {
   type EvalSettings,
   type FieldSettings,
   type FrameEvent,
+  type FrameRequest,
+  type FramesReply,
+  type PanelProgress,
   type MetricsEvent,
   type PanelInfo,
   type PanelSpec,
@@ -65,13 +68,12 @@ const NN_CHECK_RADIUS = 1 - 1e-3;
 const RATIO_MAX_RESOLUTION = 48;
 /** Steps of every panel per tick, by speed; `max` fills a time budget instead. */
 const STEPS_PER_TICK: Record<Speed, number> = { slow: 1, normal: 4, fast: 16, max: Infinity };
-const MAX_TICK_MS = 250;
+/** A chunk of training between two chances to answer the views (a picture request waits at most this long). */
+const MAX_TICK_MS = 60;
+/** Most cells per side of a picture, whatever a request asks. */
+const MAX_RESOLUTION = 256;
 /** Pause between ticks at `slow`, so the boundary visibly moves step by step. */
 const SLOW_TICK_MS = 120;
-/** Fresh pictures at most this often while training… */
-const FRAME_INTERVAL_MS = 200;
-/** …and training gets at least this many times the time the pictures took. */
-const FRAME_COST_FACTOR = 2;
 /** Metrics (a PGD attack with restarts and an exact search) of one training panel at a time, and training gets
  * at least this many times the time they took before the next. */
 const METRICS_COST_FACTOR = 4;
@@ -87,7 +89,8 @@ interface Panel {
   trainer: Trainer | null;
   nn: NearestNeighbourClassifier | null;
   nnCheck: MetricsEvent['nn'];
-  frameStep: number;
+  /** What the last picture sent showed (generation, step, field, resolution, threat model where it matters). */
+  frameKey: string;
   metricsStep: number;
   metricsKey: string;
   metricsAt: number;
@@ -108,7 +111,6 @@ export class PlaygroundEngine implements EngineApi {
   private pendingEvaluation: EvalSettings | null = null;
   private speed: Speed = 'max';
   private loopRunning = false;
-  private nextFrameAt = 0;
   private nextMetricsAt = 0;
   private lock: Promise<unknown> = Promise.resolve();
   private gridCache: { key: string; xy: Float32Array } | null = null;
@@ -155,8 +157,8 @@ export class PlaygroundEngine implements EngineApi {
       this.emitDataset();
       for (const spec of config.panels) this.panels.push(this.createPanel(spec, 0));
       this.emitPanels();
-      // Pictures now; the metrics follow from the training loop (play) or from pause(), so training starts at once.
-      for (const p of this.panels) await this.emitFrame(p);
+      // The pictures come when the views ask; the metrics from the training loop (play) or from pause().
+      this.emitProgress();
     });
   }
 
@@ -176,15 +178,29 @@ export class PlaygroundEngine implements EngineApi {
         // The construction measures distance in the attack's norm: a new norm is a new classifier.
         for (const p of this.panels) if (p.spec.method === NN_ID) this.rebuildPanel(p);
       }
-      const fieldDependsOnBall = config.field.kind === 'gradient' || config.field.kind === 'ratio';
-      await this.refreshAll(normChanged || fieldDependsOnBall);
+      await this.refreshMetrics();
     });
   }
 
   setField(field: FieldSettings): Promise<void> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       this.config = { ...this.requireConfig(), field };
-      for (const p of this.panels) await this.emitFrame(p);
+      return Promise.resolve();
+    });
+  }
+
+  frames(request: FrameRequest): Promise<FramesReply> {
+    return this.exclusive(async () => {
+      const start = now();
+      const frames: FrameEvent[] = [];
+      const resolution = Math.max(2, Math.min(MAX_RESOLUTION, Math.round(request.resolution)));
+      for (const id of request.panelIds) {
+        const panel = this.panels.find((p) => p.spec.id === id);
+        if (!panel || panel.frameKey === this.frameKey(panel, resolution)) continue;
+        const frame = await this.frameOf(panel, resolution);
+        if (frame) frames.push(frame);
+      }
+      return { frames, costMs: now() - start };
     });
   }
 
@@ -200,7 +216,7 @@ export class PlaygroundEngine implements EngineApi {
       } else this.panels.push(panel);
       this.config = { ...config, panels: this.panels.map((p) => p.spec) };
       this.emitPanels();
-      await this.emitFrame(panel);
+      this.emitProgress();
       if (!this.playing) await this.emitMetrics(panel);
       this.ensureLoop();
     });
@@ -229,9 +245,9 @@ export class PlaygroundEngine implements EngineApi {
     this.playing = false;
     // Said only once the tick in flight has finished and its pictures are out, so "paused" means the steps shown are final.
     return this.exclusive(async () => {
-      for (const p of this.panels) if (p.frameStep !== stepOf(p)) await this.emitFrame(p);
+      this.emitProgress();
       this.emit({ type: 'running', running: false }, []);
-      await this.refreshAll(false);
+      await this.refreshMetrics();
     });
   }
 
@@ -241,7 +257,8 @@ export class PlaygroundEngine implements EngineApi {
     return this.exclusive(async () => {
       for (const p of this.panels) await p.trainer?.trainStep();
       await this.finishDone();
-      await this.refreshAll(false);
+      this.emitProgress();
+      await this.refreshMetrics();
     });
   }
 
@@ -254,7 +271,8 @@ export class PlaygroundEngine implements EngineApi {
         return this.createPanel(p.spec, p.generation + 1);
       });
       this.emitPanels();
-      await this.refreshAll(true);
+      this.emitProgress();
+      await this.refreshMetrics();
     });
   }
 
@@ -418,7 +436,7 @@ export class PlaygroundEngine implements EngineApi {
   private async tick(): Promise<boolean> {
     const training = this.panels.filter((p) => p.trainer && !p.trainer.done);
     if (training.length === 0) {
-      await this.refreshAll(false);
+      await this.refreshMetrics();
       return false;
     }
     const start = now();
@@ -428,12 +446,7 @@ export class PlaygroundEngine implements EngineApi {
       if (now() - start > MAX_TICK_MS) break;
     }
     await this.finishDone();
-    const finished = training.some((p) => p.trainer!.done);
-    if (now() >= this.nextFrameAt || finished) {
-      const t = now();
-      for (const p of this.panels) if (p.frameStep !== stepOf(p)) await this.emitFrame(p);
-      this.nextFrameAt = now() + Math.max(FRAME_INTERVAL_MS, FRAME_COST_FACTOR * (now() - t));
-    }
+    this.emitProgress(training);
     // Metrics of one stale panel at a time, the stalest first, so the table keeps up without stalling training.
     const stale = this.panels
       .filter((p) => this.metricsStale(p) && (p.trainer?.done || now() >= this.nextMetricsAt))
@@ -450,9 +463,8 @@ export class PlaygroundEngine implements EngineApi {
     for (const p of this.panels) if (p.trainer?.done) await p.trainer.finish();
   }
 
-  /** Fresh pictures (when stale or `force`) and metrics (when stale) of every panel. */
-  private async refreshAll(force: boolean): Promise<void> {
-    for (const p of this.panels) if (force || p.frameStep !== stepOf(p)) await this.emitFrame(p);
+  /** Fresh metrics of every panel whose metrics are stale. */
+  private async refreshMetrics(): Promise<void> {
     // The trained panels first: the 1-NN construction's attack is the slowest (a distance to every training point).
     const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
     for (const p of order) {
@@ -487,7 +499,7 @@ export class PlaygroundEngine implements EngineApi {
       trainer: null,
       nn: null,
       nnCheck: null,
-      frameStep: -1,
+      frameKey: '',
       metricsStep: -1,
       metricsKey: '',
       metricsAt: -Infinity,
@@ -537,7 +549,7 @@ export class PlaygroundEngine implements EngineApi {
     panel.nn = new NearestNeighbourClassifier(data.train, data.nClasses, norm, r);
     panel.nnCheck = null;
     panel.bound = null;
-    panel.frameStep = -1;
+    panel.frameKey = '';
     panel.metricsStep = -1;
   }
 
@@ -611,14 +623,39 @@ export class PlaygroundEngine implements EngineApi {
     this.emit({ type: 'panels', panels: this.panels.map((p) => p.info) }, []);
   }
 
-  private async emitFrame(panel: Panel): Promise<void> {
+  private emitProgress(panels: readonly Panel[] = this.panels): void {
+    const progress: PanelProgress[] = panels.map((p) => ({
+      panelId: p.spec.id,
+      generation: p.generation,
+      step: stepOf(p),
+      epoch: p.trainer?.epoch ?? 0,
+      totalSteps: p.trainer?.totalSteps ?? 0,
+      done: !p.trainer || p.trainer.done,
+      stopped: p.trainer?.stopped?.message ?? null,
+      epochLosses: Float64Array.from(p.trainer?.epochLosses ?? []),
+    }));
+    this.emit(
+      { type: 'progress', progress },
+      progress.map((p) => p.epochLosses.buffer as ArrayBuffer),
+    );
+  }
+
+  private frameKey(panel: Panel, requested: number): string {
+    const { field, evaluation } = this.requireConfig();
+    const resolution = field.kind === 'ratio' ? Math.min(requested, RATIO_MAX_RESOLUTION) : requested;
+    const ball =
+      field.kind === 'gradient' || field.kind === 'ratio' ? `${evaluation.norm}:${evaluation.eps}` : '';
+    return `${panel.generation}:${stepOf(panel)}:${field.kind}:${resolution}:${ball}`;
+  }
+
+  private async frameOf(panel: Panel, requested: number): Promise<FrameEvent | null> {
     const classifier = classifierOf(panel);
     const data = this.data!;
     const config = this.requireConfig();
-    if (!classifier) return;
+    if (!classifier) return null;
     const { field } = config;
-    const resolution =
-      field.kind === 'ratio' ? Math.min(field.resolution, RATIO_MAX_RESOLUTION) : field.resolution;
+    const key = this.frameKey(panel, requested);
+    const resolution = field.kind === 'ratio' ? Math.min(requested, RATIO_MAX_RESOLUTION) : requested;
     const xy = this.gridXy(data.meta.box, resolution);
     const logits = await logitsOf(classifier, xy);
     const m = resolution * resolution;
@@ -643,27 +680,17 @@ export class PlaygroundEngine implements EngineApi {
       );
       grid = Float32Array.from(lip.perPoint);
     }
-    const trainer = panel.trainer;
-    const step = stepOf(panel);
-    panel.frameStep = step;
-    const event: FrameEvent = {
+    panel.frameKey = key;
+    return {
       type: 'frame',
       panelId: panel.spec.id,
       generation: panel.generation,
-      step,
-      epoch: trainer?.epoch ?? 0,
-      totalSteps: trainer?.totalSteps ?? 0,
-      done: !trainer || trainer.done,
-      stopped: trainer?.stopped?.message ?? null,
-      epochLosses: Float64Array.from(trainer?.epochLosses ?? []),
+      step: stepOf(panel),
       field: { kind: field.kind, resolution },
       grid,
       margin,
       classes,
     };
-    const transfer = [event.epochLosses.buffer, margin.buffer, classes.buffer] as ArrayBuffer[];
-    if (grid !== margin) transfer.push(grid.buffer as ArrayBuffer);
-    this.emit(event, transfer);
   }
 
   private async emitMetrics(panel: Panel): Promise<void> {

@@ -138,9 +138,8 @@ export interface PanelInfo {
   readonly variantLabel: string;
 }
 
-/** A new picture of one panel. */
-export interface FrameEvent {
-  readonly type: 'frame';
+/** Where one panel's training stands; pushed for every panel after each training chunk. */
+export interface PanelProgress {
   readonly panelId: string;
   readonly generation: number;
   readonly step: number;
@@ -151,6 +150,15 @@ export interface FrameEvent {
   readonly stopped: string | null;
   /** Mean training loss of each completed epoch (the sparkline). */
   readonly epochLosses: Float64Array;
+}
+
+/** A picture of one panel, answered to {@link EngineApi.frames}. */
+export interface FrameEvent {
+  readonly type: 'frame';
+  readonly panelId: string;
+  readonly generation: number;
+  /** The training step the picture shows. */
+  readonly step: number;
   readonly field: FieldSettings;
   /** `[resolution²]` row-major from the top-left cell (xMin, yMax). */
   readonly grid: Float32Array;
@@ -158,6 +166,20 @@ export interface FrameEvent {
   readonly margin: Float32Array;
   /** `[resolution²]` the predicted class of each cell (boundaries between several classes). */
   readonly classes: Uint8Array;
+}
+
+/** The views ask for pictures at most once per displayed frame, for every panel they can see, in one call. */
+export interface FrameRequest {
+  readonly panelIds: readonly string[];
+  /** Cells per side; lower while training, the configured field resolution when paused. */
+  readonly resolution: number;
+}
+
+export interface FramesReply {
+  /** Only the panels whose picture changed since the last reply (new step, field, resolution or ε). */
+  readonly frames: readonly FrameEvent[];
+  /** Time the engine spent on the pictures, so the views can pace their next request. */
+  readonly costMs: number;
 }
 
 export type BallStatusCode = 0 | 1 | 2;
@@ -217,6 +239,7 @@ export type EngineEvent =
   | { readonly type: 'backend'; readonly backend: BackendInfo }
   | { readonly type: 'dataset'; readonly dataset: DatasetInfo }
   | { readonly type: 'panels'; readonly panels: readonly PanelInfo[] }
+  | { readonly type: 'progress'; readonly progress: readonly PanelProgress[] }
   | FrameEvent
   | MetricsEvent
   | CurveEvent
@@ -261,6 +284,8 @@ export interface EngineApi {
   /** A new threat model for the views and metrics: re-evaluates, never retrains. */
   setEvaluation(evaluation: EvalSettings): Promise<void>;
   setField(field: FieldSettings): Promise<void>;
+  /** Fresh pictures of these panels (between training chunks); their buffers are transferred. */
+  frames(request: FrameRequest): Promise<FramesReply>;
   /** Add a panel or replace one with the same id (that panel alone retrains). */
   upsertPanel(panel: PanelSpec): Promise<void>;
   removePanel(id: string): Promise<void>;

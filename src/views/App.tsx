@@ -16,6 +16,8 @@ import { fieldLegend } from '../render/colors.ts';
 import { useEngine } from './useEngine.ts';
 import { CURVE_EPS, useEngineSync } from './useEngineSync.ts';
 import { useWidth } from './useWidth.ts';
+import { useVisibility } from './useVisibility.ts';
+import type { WorkerSetting } from '../state/launch.ts';
 import { num } from './format.ts';
 import { reportError } from './errors.ts';
 
@@ -26,15 +28,27 @@ const GAP = 14;
 export function App({
   initial,
   pinned,
+  workers,
   notices,
 }: {
   initial: DemoState;
   pinned: BackendName | null;
+  workers: WorkerSetting;
   notices: readonly string[];
 }) {
   const [state, dispatch] = useReducer(reduce, initial);
-  const engineView = useEngine(pinned);
-  const { engine, dataset, panels, running, backend } = engineView;
+  const [backendChoice, setBackendChoice] = useState(pinned);
+  const [workerCount] = useState(() => (workers === 'panel' ? Math.max(1, initial.panels.length) : workers));
+  const engineView = useEngine(backendChoice, workerCount);
+  const chooseBackend = useCallback((choice: BackendName | null) => {
+    const url = new URL(window.location.href);
+    if (choice) url.searchParams.set('backend', choice);
+    else url.searchParams.delete('backend');
+    window.history.replaceState(null, '', url);
+    setBackendChoice(choice);
+  }, []);
+  const { visibleIds, observe } = useVisibility();
+  const { engine, pump, dataset, panels, running, backend } = engineView;
   const playing = useRef(true);
   const [wantPlay, setWantPlay] = useState(true);
   const [syncError, setSyncError] = useState<string | null>(notices.length > 0 ? notices.join(' ') : null);
@@ -50,14 +64,14 @@ export function App({
   );
 
   // ---- status ----
-  const allDone = panels.length > 0 && panels.every((p) => p.frame?.done);
+  const allDone = panels.length > 0 && panels.every((p) => p.progress?.done);
   const allFresh =
     panels.length > 0 &&
     panels.every(
       (p) =>
         p.metrics !== null &&
-        p.frame !== null &&
-        p.metrics.step === p.frame.step &&
+        p.progress !== null &&
+        p.metrics.step === p.progress.step &&
         p.metrics.eps === state.evaluation.eps &&
         p.metrics.norm === state.evaluation.norm,
     );
@@ -71,6 +85,11 @@ export function App({
           : allDone
             ? 'training'
             : 'paused';
+
+  // ---- pictures of the panels on screen, at display rate ----
+  useEffect(() => {
+    pump?.update({ visibleIds, running, resolution: state.field.resolution });
+  }, [pump, visibleIds, running, state.field]);
 
   // ---- robust accuracy vs ε, once the panels are trained ----
   const curveKey = allDone
@@ -226,7 +245,12 @@ export function App({
             and robustness go together (Yang et al., NeurIPS 2020).
           </p>
         </div>
-        <BackendBadge backend={backend} />
+        <BackendBadge
+          backend={backend}
+          workers={engineView.workers}
+          choice={backendChoice}
+          onChoose={chooseBackend}
+        />
         <Transport
           status={status}
           playing={wantPlay && running}
@@ -339,6 +363,7 @@ export function App({
                     }
                     onHover={onHover}
                     onExport={onExport}
+                    observe={observe}
                     dispatch={dispatch}
                   />
                 );

@@ -1,9 +1,20 @@
 /** The header's live parts: which backend trains, and the transport (play, pause, step, reset, speed). */
 import type { BackendInfo, Speed } from '../engine/protocol.ts';
+import { BACKENDS, type BackendName } from '../ml/backend.ts';
 
 const BACKEND_LABELS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
-export function BackendBadge({ backend }: { backend: BackendInfo | null }) {
+export function BackendBadge({
+  backend,
+  workers,
+  choice,
+  onChoose,
+}: {
+  backend: BackendInfo | null;
+  workers: number;
+  choice: BackendName | null;
+  onChoose: (choice: BackendName | null) => void;
+}) {
   if (!backend) {
     return (
       <div className="backend" data-testid="backend" data-backend="">
@@ -16,9 +27,28 @@ export function BackendBadge({ backend }: { backend: BackendInfo | null }) {
     <details className="backend" data-testid="backend" data-backend={backend.name}>
       <summary>
         Backend: <strong>{BACKEND_LABELS[backend.name] ?? backend.name}</strong>
-        {backend.worker ? ' · in a worker' : ' · on the main thread'}
+        {!backend.worker ? ' · on the main thread' : workers > 1 ? ` · ${workers} workers` : ' · in a worker'}
       </summary>
       <div className="backend-body">
+        <label className="backend-choice">
+          Run on{' '}
+          <select
+            data-testid="backend-select"
+            value={choice ?? 'auto'}
+            onChange={(e) => onChoose(e.target.value === 'auto' ? null : (e.target.value as BackendName))}
+          >
+            <option value="auto">the fastest available (automatic)</option>
+            {BACKENDS.map((b) => (
+              <option key={b} value={b}>
+                {BACKEND_LABELS[b]} only
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted">Changing it restarts training with the same settings.</p>
+        {choice ? (
+          <p>Chosen by you{refused.length > 0 ? '; it could not start, so another runs:' : '.'}</p>
+        ) : null}
         {refused.length > 0 ? (
           <>
             <p>Faster backends not used:</p>
@@ -59,16 +89,24 @@ export function Transport(props: {
   onReset: () => void;
   onSpeed: (s: Speed) => void;
 }) {
+  const finished = props.status === 'done';
   return (
     <div className="transport" role="group" aria-label="Training">
       <button
         type="button"
         data-testid="play"
-        aria-pressed={props.wantPlay}
+        aria-pressed={props.wantPlay && !finished}
+        disabled={finished}
         onClick={props.onToggle}
-        title={props.wantPlay ? 'Pause training (space)' : 'Train (space)'}
+        title={
+          finished
+            ? 'Every panel has trained all its epochs: reset, or change a setting, to train again'
+            : props.wantPlay
+              ? 'Pause training (space)'
+              : 'Train (space)'
+        }
       >
-        {props.wantPlay ? '❚❚ pause' : '▶ play'}
+        {props.wantPlay && !finished ? '❚❚ pause' : '▶ play'}
       </button>
       <button
         type="button"

@@ -23,27 +23,30 @@ export interface MethodPanelProps {
   readonly highlight: { split: 'train' | 'test'; index: number } | null;
   readonly onHover: (panelId: string, p: PanelPlotHover | null) => void;
   readonly onExport: (panelId: string) => void;
+  /** Registers the panel's element, so pictures pause while it is scrolled out of view. */
+  readonly observe: (panelId: string, el: Element | null) => void;
   readonly dispatch: (a: Action) => void;
 }
 
 export function MethodPanel(props: MethodPanelProps) {
   const { view, spec, dataset, evaluation, viewSettings, size } = props;
-  const { frame, metrics, info } = view;
+  const { frame, progress, metrics, info } = view;
   const nTest = dataset.testY.length;
   const current = metrics !== null && metrics.eps === evaluation.eps && metrics.norm === evaluation.norm;
-  const step = frame?.step ?? 0;
-  const done = frame?.done ?? false;
-  const stateText = frame?.stopped
+  const step = progress?.step ?? 0;
+  const done = progress?.done ?? false;
+  const stateText = progress?.stopped
     ? 'stopped'
     : done
       ? spec.method === NN_METHOD
         ? 'built, not trained'
-        : `done · ${frame?.epoch ?? 0} epochs`
-      : `epoch ${frame?.epoch ?? 0} · step ${step} / ${frame?.totalSteps ?? '…'}`;
+        : `done · ${progress?.epoch ?? 0} epochs`
+      : `epoch ${progress?.epoch ?? 0} · step ${step} / ${progress?.totalSteps ?? '…'}`;
   return (
     <article
       className="panel"
       data-testid="panel"
+      ref={(el) => props.observe(spec.id, el)}
       data-panel-id={spec.id}
       data-method={spec.method}
       data-step={step}
@@ -105,11 +108,11 @@ export function MethodPanel(props: MethodPanelProps) {
         onHover={(p) => props.onHover(spec.id, p)}
         label={`${info.label}: ${props.fieldKind} field, decision boundary, points and ε-balls`}
       />
-      <p className={`panel-state${frame?.stopped ? ' warn' : ''}`} role="status">
+      <p className={`panel-state${progress?.stopped ? ' warn' : ''}`} role="status">
         {stateText}
         {!current && metrics && <span className="stale"> · updating numbers…</span>}
       </p>
-      {frame?.stopped && <p className="warn">{frame.stopped}</p>}
+      {progress?.stopped && <p className="warn">{progress.stopped}</p>}
       {view.error && <p className="warn">{view.error}</p>}
       <dl className="metrics">
         <Metric
@@ -168,7 +171,7 @@ export function MethodPanel(props: MethodPanelProps) {
       )}
       {spec.method !== NN_METHOD && (
         <Sparkline
-          values={frame?.epochLosses ?? []}
+          values={progress?.epochLosses ?? []}
           width={size}
           height={30}
           label="training loss per epoch"

@@ -1,10 +1,12 @@
 /**
- * Starts the engine in a Web Worker, or — when the worker cannot start (a blocked worker script, a browser
- * without module workers) — on the main thread, where training then competes with drawing.
+ * Starts the engine: a pool of Web Workers (one for all panels by default; see WorkerCount), or — when no worker
+ * can start (a blocked worker script, a browser without module workers) — one engine on the main thread, where
+ * training then competes with drawing.
  */
 import * as Comlink from 'comlink';
 import type { EngineApi, EngineEvent } from '../engine/protocol.ts';
 import type { WorkerFactory } from '../engine/worker.ts';
+import { EnginePool } from '../engine/enginePool.ts';
 import type { BackendName } from '../ml/backend.ts';
 
 /** Comlink cannot see a worker that failed to load: give the first answer this long. */
@@ -12,28 +14,43 @@ const WORKER_START_TIMEOUT_MS = 45_000;
 
 export interface EngineHandle {
   readonly engine: EngineApi;
+  /** Workers running the engine (0: on the main thread). */
+  readonly workers: number;
   readonly terminate: () => void;
 }
 
 export async function startEngine(
   onEvent: (event: EngineEvent) => void,
   pinned: BackendName | null,
+  workers: number,
 ): Promise<EngineHandle> {
+  const pool = new EnginePool(onEvent);
+  const started: Worker[] = [];
   try {
-    return await startInWorker(onEvent, pinned);
+    const parts = await Promise.all(
+      Array.from({ length: Math.max(1, workers) }, (_, k) =>
+        startInWorker((e) => pool.receive(k, e), pinned, started),
+      ),
+    );
+    pool.attach(parts);
+    return { engine: pool, workers: parts.length, terminate: () => started.forEach((w) => w.terminate()) };
   } catch (e) {
+    started.forEach((w) => w.terminate());
     console.warn(`The engine could not start in a Web Worker (${String(e)}); running it on the main thread.`);
     const { createBrowserEngine } = await import('../engine/startEngine.ts');
-    const engine = await createBrowserEngine((event) => onEvent(event), pinned, false);
-    return { engine, terminate: () => engine.dispose() };
+    const engine = await createBrowserEngine((event) => pool.receive(0, event), pinned, false);
+    pool.attach([engine]);
+    return { engine: pool, workers: 0, terminate: () => engine.dispose() };
   }
 }
 
 async function startInWorker(
   onEvent: (event: EngineEvent) => void,
   pinned: BackendName | null,
-): Promise<EngineHandle> {
+  started: Worker[],
+): Promise<EngineApi> {
   const worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module' });
+  started.push(worker);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) =>
@@ -48,10 +65,7 @@ async function startInWorker(
   try {
     const factory = Comlink.wrap<WorkerFactory>(worker);
     const remote = await Promise.race([factory.create(Comlink.proxy(onEvent), pinned), failed]);
-    return { engine: remote as unknown as EngineApi, terminate: () => worker.terminate() };
-  } catch (e) {
-    worker.terminate();
-    throw e;
+    return remote;
   } finally {
     clearTimeout(timer);
   }

@@ -12,13 +12,18 @@ import type {
   FrameEvent,
   MetricsEvent,
   PanelInfo,
+  PanelProgress,
 } from '../engine/protocol.ts';
 import type { BackendName } from '../ml/backend.ts';
 import { startEngine } from './engineClient.ts';
+import { FramePump } from './framePump.ts';
 
 export interface PanelView {
   readonly info: PanelInfo;
   readonly generation: number;
+  /** Where training stands: pushed after every chunk, for every panel, seen or not. */
+  readonly progress: PanelProgress | null;
+  /** The last picture (only panels on screen get new ones). */
   readonly frame: FrameEvent | null;
   readonly metrics: MetricsEvent | null;
   readonly curve: CurveEvent | null;
@@ -27,6 +32,10 @@ export interface PanelView {
 
 export interface EngineView {
   readonly engine: EngineApi | null;
+  /** Asks the engine for pictures of the visible panels at display rate. */
+  readonly pump: FramePump | null;
+  /** Web Workers running the engine (0: on the main thread). */
+  readonly workers: number;
   readonly backend: BackendInfo | null;
   readonly dataset: DatasetInfo | null;
   readonly panels: readonly PanelView[];
@@ -39,6 +48,8 @@ export interface EngineView {
 
 const EMPTY: EngineView = {
   engine: null,
+  pump: null,
+  workers: 0,
   backend: null,
   dataset: null,
   panels: [],
@@ -61,7 +72,7 @@ export function fold(view: EngineView, e: EngineEvent): EngineView {
           // Same id with a new label or method is a retrained panel; its old pictures stay until new ones arrive.
           return old
             ? { ...old, info }
-            : { info, generation: -1, frame: null, metrics: null, curve: null, error: null };
+            : { info, generation: -1, progress: null, frame: null, metrics: null, curve: null, error: null };
         }),
       };
     case 'running':
@@ -69,20 +80,31 @@ export function fold(view: EngineView, e: EngineEvent): EngineView {
     case 'error':
       if (e.panelId === null) return { ...view, error: e.message };
       return updatePanel(view, e.panelId, (p) => ({ ...p, error: e.message }));
+    case 'progress':
+      return e.progress.reduce(
+        (v, p) =>
+          updatePanel(v, p.panelId, (panel) =>
+            p.generation < panel.generation ? panel : { ...renew(panel, p.generation), progress: p },
+          ),
+        view,
+      );
     case 'frame':
     case 'metrics':
     case 'curve':
       return updatePanel(view, e.panelId, (p) => {
         if (e.generation < p.generation) return p;
-        const fresh =
-          e.generation > p.generation
-            ? { ...p, generation: e.generation, metrics: null, curve: null, error: null }
-            : p;
+        const fresh = renew(p, e.generation);
         if (e.type === 'frame') return { ...fresh, frame: e };
         if (e.type === 'metrics') return { ...fresh, metrics: e, error: null };
         return { ...fresh, curve: e };
       });
   }
+}
+
+/** The panel as of `generation`: a newer one (a retrained model) drops the old model's numbers. */
+function renew(p: PanelView, generation: number): PanelView {
+  if (generation <= p.generation) return p;
+  return { ...p, generation, progress: null, metrics: null, curve: null, error: null };
 }
 
 function updatePanel(view: EngineView, id: string, f: (p: PanelView) => PanelView): EngineView {
@@ -93,13 +115,14 @@ function updatePanel(view: EngineView, id: string, f: (p: PanelView) => PanelVie
   return { ...view, panels };
 }
 
-export function useEngine(pinned: BackendName | null): EngineView {
+export function useEngine(pinned: BackendName | null, workers: number): EngineView {
   const [view, setView] = useState<EngineView>(EMPTY);
   const queue = useRef<EngineEvent[]>([]);
   const frame = useRef<number | null>(null);
   useEffect(() => {
     let cancelled = false;
     let terminate: (() => void) | null = null;
+    let pump: FramePump | null = null;
     const flush = () => {
       frame.current = null;
       const events = queue.current;
@@ -109,15 +132,21 @@ export function useEngine(pinned: BackendName | null): EngineView {
     const onEvent = (e: EngineEvent) => {
       queue.current.push(e);
       frame.current ??= requestAnimationFrame(flush);
+      if (e.type !== 'frame' && e.type !== 'curve') pump?.poke();
     };
-    startEngine(onEvent, pinned).then(
+    startEngine(onEvent, pinned, workers).then(
       (handle) => {
         if (cancelled) {
           handle.terminate();
           return;
         }
         terminate = handle.terminate;
-        setView((v) => ({ ...v, engine: handle.engine }));
+        pump = new FramePump(
+          handle.engine,
+          (frames) => frames.forEach(onEvent),
+          (message) => onEvent({ type: 'error', panelId: null, message }),
+        );
+        setView((v) => ({ ...v, engine: handle.engine, pump, workers: handle.workers }));
       },
       (e: unknown) => {
         if (!cancelled)
@@ -130,8 +159,11 @@ export function useEngine(pinned: BackendName | null): EngineView {
     return () => {
       cancelled = true;
       if (frame.current !== null) cancelAnimationFrame(frame.current);
+      pump?.stop();
       terminate?.();
+      // A new backend or worker count starts a new engine: nothing of the old one's may linger.
+      setView(EMPTY);
     };
-  }, [pinned]);
+  }, [pinned, workers]);
   return view;
 }

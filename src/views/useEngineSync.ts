@@ -15,12 +15,13 @@ export function useEngineSync(
   playing: { readonly current: boolean },
   report: (message: string) => void,
 ): void {
-  const applied = useRef<DemoState | null>(null);
+  const applied = useRef<{ engine: EngineApi; state: DemoState } | null>(null);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   useEffect(() => {
     if (!engine) return;
-    const prev = applied.current;
-    applied.current = state;
+    // A new engine (another backend) knows nothing yet: configure it from scratch.
+    const prev = applied.current?.engine === engine ? applied.current.state : null;
+    applied.current = { engine, state };
     const run = (task: () => Promise<unknown>) => {
       chain.current = chain.current
         .then(task)

@@ -7,6 +7,7 @@ import type {
   EngineEvent,
   FrameEvent,
   MetricsEvent,
+  PanelProgress,
   PanelSpec,
 } from '../../src/engine/protocol.ts';
 import { makeDataset } from '../../src/core/datasets/index.ts';
@@ -46,7 +47,20 @@ function recorder() {
   const last = <T extends EngineEvent['type']>(type: T, panelId: string) =>
     events.filter((e) => e.type === type && 'panelId' in e && e.panelId === panelId).at(-1) as
       Extract<EngineEvent, { type: T }> | undefined;
-  return { events, engine, last };
+  const progress = (panelId: string): PanelProgress | undefined =>
+    events
+      .flatMap((e) => (e.type === 'progress' ? e.progress.filter((p) => p.panelId === panelId) : []))
+      .at(-1);
+  return { events, engine, last, progress };
+}
+
+/** The picture of one panel (forced fresh by asking at a resolution not asked before). */
+async function frameOf(engine: PlaygroundEngine, panelId: string, resolution = 16): Promise<FrameEvent> {
+  const reply = await engine.frames({ panelIds: [panelId], resolution });
+  const frame = reply.frames.find((f) => f.panelId === panelId);
+  if (frame) return frame;
+  const again = await engine.frames({ panelIds: [panelId], resolution: resolution + 1 });
+  return again.frames[0]!;
 }
 
 async function trainToEnd(engine: PlaygroundEngine, events: EngineEvent[]): Promise<void> {
@@ -67,22 +81,23 @@ describe('the playground engine', () => {
   });
 
   it('trains every panel in lockstep from the same initial weights and reports fresh metrics', async () => {
-    const { events, engine, last } = recorder();
+    const { events, engine, last, progress } = recorder();
     await engine.configure(CONFIG);
-    const first = last('frame', 'a')!;
+    const first = await frameOf(engine, 'a');
     expect(first.step).toBe(0);
     expect(first.grid).toHaveLength(16 * 16);
     expect(first.margin).toHaveLength(256);
     expect(first.classes).toHaveLength(256);
     // Natural and TRADES start from the same weights, so their first pictures are identical.
-    expect(Array.from(last('frame', 'b')!.margin)).toEqual(Array.from(first.margin));
+    expect(Array.from((await frameOf(engine, 'b')).margin)).toEqual(Array.from(first.margin));
     await trainToEnd(engine, events);
     const stepsPerEpoch = Math.ceil(60 / 32);
     for (const id of ['a', 'b']) {
-      const f = last('frame', id)!;
+      const f = progress(id)!;
       expect(f.done).toBe(true);
       expect(f.step).toBe(3 * stepsPerEpoch);
       expect(f.epochLosses).toHaveLength(3);
+      expect((await frameOf(engine, id)).step).toBe(f.step);
       const m = last('metrics', id)!;
       expect(m.step).toBe(f.step);
       expect(m.trainAcc).toBeGreaterThan(0.5);
@@ -97,32 +112,33 @@ describe('the playground engine', () => {
   });
 
   it('re-evaluates at a new ε without training a step', async () => {
-    const { events, engine, last } = recorder();
+    const { events, engine, last, progress } = recorder();
     await engine.configure(CONFIG);
     await trainToEnd(engine, events);
     const before = last('metrics', 'a')!;
-    const stepBefore = last('frame', 'a')!.step;
+    const stepBefore = progress('a')!.step;
     await engine.setEvaluation({ eps: 0.02, norm: 'linf' });
     const after = last('metrics', 'a')!;
     expect(after.eps).toBe(0.02);
     expect(after.step).toBe(stepBefore);
-    expect(last('frame', 'a')!.step).toBe(stepBefore);
+    expect(progress('a')!.step).toBe(stepBefore);
     // A smaller ball can only hold fewer adversarial points.
     expect(after.robustCount).toBeGreaterThanOrEqual(before.robustCount);
     engine.dispose();
   });
 
   it('retrains only the panel whose settings change', async () => {
-    const { events, engine, last } = recorder();
+    const { events, engine, progress } = recorder();
     await engine.configure(CONFIG);
     await engine.step();
     await engine.step();
-    expect(last('frame', 'a')!.step).toBe(2);
+    expect(progress('a')!.step).toBe(2);
     await engine.upsertPanel(panel('b', 'trades', { beta: 1 }));
-    const b = last('frame', 'b')!;
+    const b = progress('b')!;
     expect(b.generation).toBe(1);
     expect(b.step).toBe(0);
-    expect(last('frame', 'a')!.step).toBe(2);
+    expect((await frameOf(engine, 'b')).generation).toBe(1);
+    expect(progress('a')!.step).toBe(2);
     const panels = events.filter((e) => e.type === 'panels').at(-1);
     expect(panels?.type === 'panels' && panels.panels.find((p) => p.id === 'b')?.label).toBe(
       'TRADES (β = 1)',
@@ -159,16 +175,46 @@ describe('the playground engine', () => {
   });
 
   it('stops a diverging panel with a message that says what to do', async () => {
-    const { events, engine, last } = recorder();
+    const { events, engine, progress } = recorder();
     await engine.configure({
       ...CONFIG,
       train: { ...CONFIG.train, lr: 1e30, optimizer: 'sgd' },
       panels: [panel('a', 'natural')],
     });
     await trainToEnd(engine, events);
-    const f = last('frame', 'a') as FrameEvent;
+    const f = progress('a')!;
     expect(f.done).toBe(true);
     expect(f.stopped).toMatch(/Training stopped at step \d+.*Lower the learning rate/);
+    engine.dispose();
+  });
+
+  it('answers picture requests only for panels whose picture changed', async () => {
+    const { engine } = recorder();
+    await engine.configure(CONFIG);
+    const ids = ['a', 'b', 'c'];
+    const first = await engine.frames({ panelIds: ids, resolution: 12 });
+    expect(first.frames.map((f) => f.panelId)).toEqual(ids);
+    expect(first.costMs).toBeGreaterThanOrEqual(0);
+    expect((await engine.frames({ panelIds: ids, resolution: 12 })).frames).toEqual([]);
+    await engine.step();
+    // The 1-NN construction does not train: only the trained panels have a new picture.
+    const afterStep = await engine.frames({ panelIds: ids, resolution: 12 });
+    expect(afterStep.frames.map((f) => [f.panelId, f.step])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    const sharper = await engine.frames({ panelIds: ['a'], resolution: 20 });
+    expect(sharper.frames[0]!.grid).toHaveLength(400);
+    expect(sharper.frames[0]!.field.resolution).toBe(20);
+    // A slope field depends on the threat model's norm: a new ε re-draws it, a probability field would not.
+    await engine.setField({ kind: 'gradient', resolution: 20 });
+    expect((await engine.frames({ panelIds: ['a'], resolution: 20 })).frames).toHaveLength(1);
+    await engine.setEvaluation({ eps: 0.05, norm: 'linf' });
+    expect((await engine.frames({ panelIds: ['a'], resolution: 20 })).frames).toHaveLength(1);
+    await engine.setField({ kind: 'probability', resolution: 20 });
+    await engine.frames({ panelIds: ['a'], resolution: 20 });
+    await engine.setEvaluation({ eps: 0.07, norm: 'linf' });
+    expect((await engine.frames({ panelIds: ['a'], resolution: 20 })).frames).toEqual([]);
     engine.dispose();
   });
 
@@ -178,6 +224,7 @@ describe('the playground engine', () => {
     await engine.configure(CONFIG);
     await engine.step();
     await engine.setField({ kind: 'gradient', resolution: 8 });
+    await engine.frames({ panelIds: ['a', 'b', 'c'], resolution: 8 });
     await engine.pointInfo('a', 'train', 0);
     await engine.paths('a');
     await engine.requestCurves([0, 0.05]);
