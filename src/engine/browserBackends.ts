@@ -1,9 +1,9 @@
 /**
- * Browser-only backend setup for the engine: registers the WebGPU backend, serves the wasm binaries through
- * Vite's `?url` imports, and refuses software GPU adapters (SwiftShader and the like), on which training runs
- * 4–60× slower than on wasm (reference/worker-feasibility.md). Node never imports this file.
+ * Browser-only backend setup for the engine: loads the WebGPU backend only where a hardware adapter exists (it is
+ * a separate chunk), serves the wasm binaries through Vite's `?url` imports, and refuses software GPU adapters
+ * (SwiftShader and the like), on which training runs 4–60× slower than on wasm (reference/worker-feasibility.md).
+ * Node never imports this file.
  */
-import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -39,6 +39,17 @@ interface GpuAdapterLike {
  * without the GPU backends whose adapter is a software renderer.
  */
 export async function planBackends(pinned: BackendName | null): Promise<BrowserBackendPlan> {
+  const plan = await planOrder(pinned);
+  if (plan.order.includes('webgpu')) await loadWebGpuBackend();
+  return plan;
+}
+
+/** Registers 'webgpu' with tfjs; without navigator.gpu it registers nothing and pickBackend moves on. */
+export async function loadWebGpuBackend(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-webgpu');
+}
+
+async function planOrder(pinned: BackendName | null): Promise<BrowserBackendPlan> {
   if (pinned) return { order: [pinned], skipped: [], detail: `pinned to ${pinned}` };
   const skipped: { name: BackendName; reason: string }[] = [];
   const details: string[] = [];

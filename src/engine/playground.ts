@@ -1,8 +1,8 @@
 /**
  * The playground engine: the one stateful owner of data, models, trainers and tensors behind the app. It runs
  * unchanged in a Web Worker (src/engine/worker.ts) and on the main thread or in Node (the fallback and the
- * tests). It trains every panel in lockstep — the same data, seed and initial weights — and answers the views
- * with plain typed arrays through `emit`.
+ * tests). It trains every panel from the same data, seed and initial weights, in chunks of at most MAX_TICK_MS,
+ * pushes each chunk's progress through `emit`, and draws pictures only when the views ask (`frames`).
  *
  * Every entry point runs under one lock: on GPU backends `await data()` yields to the event loop, and a request
  * arriving mid-step must not dispose a model the step is using.
@@ -66,7 +66,11 @@ export type Emit = (event: EngineEvent, transfer: readonly ArrayBuffer[]) => voi
 const NN_CHECK_RADIUS = 1 - 1e-3;
 /** Most cells per side of the `ratio` field: it runs a 10-step search per cell. */
 const RATIO_MAX_RESOLUTION = 48;
-/** Steps of every panel per tick, by speed; `max` fills a time budget instead. */
+/**
+ * Steps of every panel per tick, by speed (the panels move in lockstep); `max` instead gives every panel an equal
+ * share of the tick's time, so a cheap method (natural) runs many steps while an expensive one (TRADES) runs few —
+ * the cost of robust training shows as it is.
+ */
 const STEPS_PER_TICK: Record<Speed, number> = { slow: 1, normal: 4, fast: 16, max: Infinity };
 /** A chunk of training between two chances to answer the views (a picture request waits at most this long). */
 const MAX_TICK_MS = 60;
@@ -439,11 +443,20 @@ export class PlaygroundEngine implements EngineApi {
       await this.refreshMetrics();
       return false;
     }
-    const start = now();
     const perTick = STEPS_PER_TICK[this.speed];
-    for (let k = 0; k < perTick; k++) {
-      for (const p of training) await p.trainer!.trainStep();
-      if (now() - start > MAX_TICK_MS) break;
+    if (Number.isFinite(perTick)) {
+      const start = now();
+      for (let k = 0; k < perTick; k++) {
+        for (const p of training) if (!p.trainer!.done) await p.trainer!.trainStep();
+        if (now() - start > MAX_TICK_MS) break;
+      }
+    } else {
+      const slice = MAX_TICK_MS / training.length;
+      for (const p of training) {
+        const start = now();
+        do await p.trainer!.trainStep();
+        while (!p.trainer!.done && now() - start < slice);
+      }
     }
     await this.finishDone();
     this.emitProgress(training);

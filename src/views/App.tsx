@@ -87,9 +87,13 @@ export function App({
             : 'paused';
 
   // ---- pictures of the panels on screen, at display rate ----
+  const panelIds = panels.map((p) => p.info.id).join(',');
   useEffect(() => {
-    pump?.update({ visibleIds, running, resolution: state.field.resolution });
-  }, [pump, visibleIds, running, state.field]);
+    // Out of view, a panel gets no pictures while training; once training stops, every panel gets its final one
+    // (a full-page screenshot or a printout shows them all).
+    const ids = running ? visibleIds : panelIds.split(',').filter(Boolean);
+    pump?.update({ visibleIds: ids, running, resolution: state.field.resolution });
+  }, [pump, visibleIds, running, panelIds, state.field]);
 
   // ---- robust accuracy vs ε, once the panels are trained ----
   const curveKey = allDone
