@@ -17,6 +17,53 @@ const layerRule = (/** @type {string[]} */ forbidden) => ({
   ],
 });
 
+/**
+ * The main thread (views, state, render, main.tsx) must not load TensorFlow.js: all tfjs work runs in the engine's
+ * worker, and one value import from a tfjs-bearing module puts ~1 MB of tfjs into the page's first download.
+ * tfjs and the modules of src/ml and src/engine may be imported there for types only, except these tfjs-free ones.
+ */
+const TFJS_FREE = [
+  'ml/backendNames',
+  'ml/methods/info',
+  'ml/methods/catalog',
+  'ml/methods/[a-z]+\\.info',
+  'engine/protocol',
+  'engine/enginePool',
+];
+const TFJS_MESSAGE = 'This module loads TensorFlow.js; the main thread may import it for types only.';
+const mainThreadRule = {
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: ['@tensorflow/*'], allowTypeImports: true, message: TFJS_MESSAGE },
+        {
+          regex: `^(\\.\\.?/)+(?!(${TFJS_FREE.join('|')})\\.ts$)(ml|engine)/`,
+          allowTypeImports: true,
+          message: `${TFJS_MESSAGE} Use the tfjs-free modules (e.g. ml/methods/catalog.ts, ml/backendNames.ts).`,
+        },
+      ],
+    },
+  ],
+};
+/** The tfjs-free modules above stay so: no tfjs, and values only from each other and src/core. */
+const tfjsFreeRule = {
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: ['@tensorflow/*'], allowTypeImports: true, message: 'This module must stay free of tfjs.' },
+        {
+          regex: '^\\.\\.?/(?!(\\.\\./)*core/|(info|[a-z]+\\.info|protocol)\\.ts$)',
+          allowTypeImports: true,
+          message:
+            'This module must stay free of tfjs: import values only from tfjs-free modules (types are fine).',
+        },
+      ],
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -58,6 +105,21 @@ export default tseslint.config(
   { files: ['src/state/**/*.ts'], rules: layerRule(['render', 'views', 'cli']) },
   { files: ['src/render/**/*.ts'], rules: layerRule(['views', 'cli']) },
   { files: ['src/views/**/*.{ts,tsx}', 'src/main.tsx'], ...reactHooks.configs.flat['recommended-latest'] },
+  {
+    files: ['src/views/**/*.{ts,tsx}', 'src/state/**/*.ts', 'src/render/**/*.ts', 'src/main.tsx'],
+    rules: mainThreadRule,
+  },
+  {
+    files: [
+      'src/ml/backendNames.ts',
+      'src/ml/methods/info.ts',
+      'src/ml/methods/catalog.ts',
+      'src/ml/methods/*.info.ts',
+      'src/engine/protocol.ts',
+      'src/engine/enginePool.ts',
+    ],
+    rules: tfjsFreeRule,
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -5,9 +5,9 @@
  * never here, so this module runs unchanged in a worker and in Node.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './backendNames.ts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { BACKENDS, type BackendName } from './backendNames.ts';
 
 export interface BackendChoice {
   readonly name: BackendName;

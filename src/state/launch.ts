@@ -3,7 +3,7 @@
  * `workers=` sets how many Web Workers train (a number, or `panel` for one per panel) and `epochs=` the training
  * length. A bad value is ignored with a notice, never an error.
  */
-import { BACKENDS, type BackendName } from '../ml/backend.ts';
+import { BACKENDS, type BackendName } from '../ml/backendNames.ts';
 import { DEFAULT_STATE, type DemoState } from './settings.ts';
 
 /** Web Workers that train: a count, or one per panel. */

@@ -6,8 +6,8 @@ import type { Norm } from '../core/types.ts';
 import { DATASETS, type DatasetName } from '../core/datasets/index.ts';
 import type { Activation } from '../ml/model.ts';
 import type { OptimizerName } from '../ml/optimizer.ts';
-import { METHODS } from '../ml/methods/index.ts';
-import { defaultFor } from '../ml/methods/types.ts';
+import { METHOD_INFO } from '../ml/methods/catalog.ts';
+import { defaultFor } from '../ml/methods/info.ts';
 import type {
   DataSource,
   EngineConfig,
@@ -90,7 +90,7 @@ const DEFAULT_PANELS = ['natural', 'at', 'trades', 'llr', 'gr', 'nn'];
 export function panelFromPreset(preset: PanelPreset, id: string): PanelSpec {
   if (preset.method === NN_METHOD)
     return { id, method: NN_METHOD, variant: '', hyper: {}, dropout: 0, r: null };
-  const m = METHODS[preset.method]!;
+  const m = METHOD_INFO[preset.method]!;
   const variant = m.variants?.[0]?.id ?? '';
   const hyper: Record<string, number> = {};
   for (const h of m.hyper) hyper[h.key] = preset.hyper?.[h.key] ?? defaultFor(h, variant);
@@ -99,7 +99,7 @@ export function panelFromPreset(preset: PanelPreset, id: string): PanelSpec {
 
 /** Every hyperparameter of `method` at its default under `variant`. */
 export function defaultHyper(method: string, variant: string): Record<string, number> {
-  const m = METHODS[method];
+  const m = METHOD_INFO[method];
   const out: Record<string, number> = {};
   for (const h of m?.hyper ?? []) out[h.key] = defaultFor(h, variant);
   return out;

@@ -1,5 +1,5 @@
 /** The in-page explanation: short and exact, readable by a student during a lecture. */
-import { METHODS } from '../ml/methods/index.ts';
+import { METHOD_INFO } from '../ml/methods/catalog.ts';
 
 export function Explanations() {
   return (
@@ -39,7 +39,7 @@ export function Explanations() {
       </div>
       <h3>What each method optimizes</h3>
       <dl className="method-list">
-        {Object.values(METHODS).map((m) => (
+        {Object.values(METHOD_INFO).map((m) => (
           <div key={m.id}>
             <dt>{m.name}</dt>
             <dd>

@@ -1,6 +1,6 @@
 /** The header's live parts: which backend trains, and the transport (play, pause, step, reset, speed). */
 import type { BackendInfo, Speed } from '../engine/protocol.ts';
-import { BACKENDS, type BackendName } from '../ml/backend.ts';
+import { BACKENDS, type BackendName } from '../ml/backendNames.ts';
 
 const BACKEND_LABELS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 

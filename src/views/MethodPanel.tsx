@@ -1,7 +1,7 @@
 /** One method's panel: its picture, its numbers under it, and its own settings (which retrain it alone). */
 import { useEffect, useState } from 'react';
 import type { DatasetInfo, PanelSpec, PathsReply, EvalSettings, FieldKind } from '../engine/protocol.ts';
-import { METHODS } from '../ml/methods/index.ts';
+import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import type { Action, ViewSettings } from '../state/settings.ts';
 import { NN_METHOD, normLabel } from '../state/settings.ts';
 import { PanelPlot, Sparkline, type PanelPlotHover } from './charts/index.ts';
@@ -50,6 +50,7 @@ export function MethodPanel(props: MethodPanelProps) {
       data-panel-id={spec.id}
       data-method={spec.method}
       data-step={step}
+      data-frame-step={frame?.step ?? -1}
       data-done={String(done)}
       data-metrics-step={metrics?.step ?? ''}
       data-metrics-eps={metrics?.eps ?? ''}
@@ -213,7 +214,7 @@ function PanelSettings({ spec, dispatch }: { spec: PanelSpec; dispatch: (a: Acti
       </details>
     );
   }
-  const method = METHODS[spec.method]!;
+  const method = METHOD_INFO[spec.method]!;
   return (
     <details className="settings">
       <summary title="Settings of this panel (changing one retrains this panel only)">⚙</summary>

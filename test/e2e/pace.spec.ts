@@ -7,7 +7,10 @@ const pictureSteps = (page: Parameters<typeof readPanels>[0]) =>
     .getByTestId('panel')
     .evaluateAll((nodes) =>
       Object.fromEntries(
-        nodes.map((el) => [el.getAttribute('data-method'), Number(el.getAttribute('data-frame-step') ?? -1)]),
+        nodes.map((el): [string, number] => [
+          el.getAttribute('data-method') ?? '',
+          Number(el.getAttribute('data-frame-step') ?? -1),
+        ]),
       ),
     );
 

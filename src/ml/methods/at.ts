@@ -14,28 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import { pgd, TRAIN_PGD } from '../attacks.ts';
 import { crossEntropy } from '../losses.ts';
 import type { Mlp } from '../model.ts';
-import type { Batch, Hyper, HyperSpec, StepContext, TrainingMethod } from './types.ts';
+import type { Batch, Hyper, StepContext, TrainingMethod } from './types.ts';
+import { AT_INFO, STEP_FRAC_HYPER, STEPS_HYPER } from './at.info.ts';
 import { hyperValue } from './shared.ts';
 
-export const STEPS_HYPER: HyperSpec = {
-  key: 'steps',
-  label: 'K',
-  default: TRAIN_PGD(1).steps,
-  min: 1,
-  max: 40,
-  scale: 'linear',
-  description: 'PGD steps of the inner attack (the paper uses 10).',
-};
-
-export const STEP_FRAC_HYPER: HyperSpec = {
-  key: 'stepFrac',
-  label: 'α/ε',
-  default: TRAIN_PGD(1).stepSize,
-  min: 0.05,
-  max: 1,
-  scale: 'log',
-  description: 'PGD step size as a fraction of ε (the paper uses 1/5).',
-};
+export { STEP_FRAC_HYPER, STEPS_HYPER } from './at.info.ts';
 
 /**
  * The training attack shared by AT and RST: PGD in train mode (a fresh dropout mask per forward pass).
@@ -56,15 +39,7 @@ export function trainingAttack(model: Mlp, batch: Batch, hyper: Hyper, ctx: Step
 }
 
 export const at: TrainingMethod = {
-  id: 'at',
-  name: 'AT (PGD)',
-  summary: 'Trains only on the worst points PGD can find inside each ε-ball, instead of on the data itself.',
-  formula: 'L = mean_i CE(f(x_adv,i), y_i),  x_adv = PGD_K(x; ε, α = ε/5, random start)',
-  source:
-    'Madry et al. 2018; Yang et al. 2020 code lolip/models/torch_model.py:223-232 ("advce") and ' +
-    'lolip/attacks/torch/projected_gradient_descent.py:92-204; CE summed there, mean here.',
-  hyper: [STEPS_HYPER, STEP_FRAC_HYPER],
-  usesAttack: true,
+  ...AT_INFO,
   prepare(model, batch, hyper, ctx) {
     return { xAdv: trainingAttack(model, batch, hyper, ctx) };
   },

@@ -1,4 +1,7 @@
-/** Every training method, by id, in the order the paper's table lists them. */
+/**
+ * Every training method, by id, in the order the paper's table lists them. Their metadata alone, without tfjs, is
+ * METHOD_INFO (catalog.ts), in the same order.
+ */
 import type { TrainingMethod } from './types.ts';
 import { natural } from './natural.ts';
 import { gr } from './gr.ts';

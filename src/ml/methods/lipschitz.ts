@@ -37,21 +37,12 @@ import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../losses.ts';
 import { spectralNorms } from '../lipschitzBound.ts';
 import type { Mlp } from '../model.ts';
-import type { Hyper, HyperSpec, TrainingMethod } from './types.ts';
+import type { Hyper, TrainingMethod } from './types.ts';
+import { LIPSCHITZ_INFO, LIPSCHITZ_TARGET } from './lipschitz.info.ts';
 import { hyperValue } from './shared.ts';
 import { masksFromPrepared, masksToPrepared } from './shared.ts';
 
-export const LIPSCHITZ_TARGET: HyperSpec = {
-  key: 'targetL',
-  label: 'L',
-  default: 500,
-  min: 1,
-  max: 10000,
-  scale: 'log',
-  description:
-    'Certified bound on the L2 Lipschitz constant of the logits (product of the layers’ spectral norms). ' +
-    'Lower is smoother and more robust, but a net below what the data needs cannot fit it.',
-};
+export { LIPSCHITZ_TARGET } from './lipschitz.info.ts';
 
 /** Squarings of a Gram matrix larger than 2×2 per cap: 2^10 power-iteration steps; within n^(1/2048) of σ. */
 export const GRAM_SQUARINGS = 10;
@@ -96,19 +87,7 @@ export function spectralNormUpperBound(W: tf.Tensor2D, squarings = GRAM_SQUARING
 }
 
 export const lipschitz: TrainingMethod = {
-  id: 'lipschitz',
-  name: 'Lipschitz cap',
-  summary:
-    'Lipschitz-capped training shrinks every weight matrix after each step so that the network can never ' +
-    'change its outputs faster than a chosen rate L, which certifies a robustness radius of margin / L.',
-  formula:
-    'L = mean_i CE_i;  after each step W_l ← W_l·min(1, c/σ̂(W_l)), c = L_target^(1/nLayers) (σ̂ ≥ σ by power iteration on WᵀW); ' +
-    'at the end the same cap with the exact σ, so ∏_l σ(W_l) ≤ L_target',
-  source:
-    'Pauli et al., IEEE L-CSS 2021 (arXiv 2005.02929), variant 2 "enforce L ≤ L_des", realised as a ' +
-    'spectral-norm cap (seed-methods §7.3 (c)) instead of the ADMM/SDP weight step; mean-reduced CE.',
-  hyper: [LIPSCHITZ_TARGET],
-  usesAttack: false,
+  ...LIPSCHITZ_INFO,
   prepare(_model, batch, _hyper, ctx) {
     return masksToPrepared('mask', ctx.dropout(batch.size));
   },

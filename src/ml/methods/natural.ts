@@ -9,16 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../losses.ts';
 import type { TrainingMethod } from './types.ts';
+import { NATURAL_INFO } from './natural.info.ts';
 
 export const natural: TrainingMethod = {
-  id: 'natural',
-  name: 'Natural',
-  summary: 'Fits the training points as they are, with no attention to what happens near them.',
-  formula: 'L = mean_i CE(f(x_i), y_i)',
-  source:
-    'Yang et al. 2020 (NeurIPS), code lolip/models/torch_model.py:223-232 ("ce"); CE summed there, mean here.',
-  hyper: [],
-  usesAttack: false,
+  ...NATURAL_INFO,
   prepare: () => ({}),
   loss(model, batch, _prepared, _hyper, ctx) {
     return tf.tidy(() =>

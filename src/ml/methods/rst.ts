@@ -11,30 +11,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../losses.ts';
-import { STEP_FRAC_HYPER, STEPS_HYPER, trainingAttack } from './at.ts';
+import { trainingAttack } from './at.ts';
 import { hyperValue } from './shared.ts';
-import type { HyperSpec, TrainingMethod } from './types.ts';
+import type { TrainingMethod } from './types.ts';
+import { LAMBDA_HYPER, RST_INFO } from './rst.info.ts';
 
-export const LAMBDA_HYPER: HyperSpec = {
-  key: 'lambda',
-  label: 'λ',
-  default: 2,
-  min: 0.5,
-  max: 8,
-  scale: 'log',
-  description: 'Weight of the adversarial CE beside the clean CE (the paper runs 0.5, 1, 2, 4, 8).',
-};
+export { LAMBDA_HYPER } from './rst.info.ts';
 
 export const rst: TrainingMethod = {
-  id: 'rst',
-  name: 'RST(λ)',
-  summary: 'Fits the clean points and, with weight λ, the worst points PGD finds in their ε-balls.',
-  formula: 'L = mean_i CE(f(x_i), y_i) + λ · mean_i CE(f(x_adv,i), y_i),  x_adv = PGD_K(x; ε, α = ε/5)',
-  source:
-    'Yang et al. 2020 code lolip/models/torch_model.py:201-222 ("advbeta*"), PGD as in AT; ' +
-    'CE summed there, mean here.',
-  hyper: [LAMBDA_HYPER, STEPS_HYPER, STEP_FRAC_HYPER],
-  usesAttack: true,
+  ...RST_INFO,
   prepare(model, batch, hyper, ctx) {
     return { xAdv: trainingAttack(model, batch, hyper, ctx) };
   },

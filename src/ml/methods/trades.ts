@@ -26,28 +26,10 @@ import { ascentDirection, gaussianOffsets, projectToBall } from '../ball.ts';
 import { crossEntropy, klDivergence } from '../losses.ts';
 import type { Mlp } from '../model.ts';
 import { hyperValue } from './shared.ts';
-import type { HyperSpec, TrainingMethod } from './types.ts';
+import type { TrainingMethod } from './types.ts';
+import { BETA_HYPER, TRADES_INFO, TRADES_STEPS_HYPER } from './trades.info.ts';
 
-export const BETA_HYPER: HyperSpec = {
-  key: 'beta',
-  label: 'β',
-  default: 6,
-  min: 0.5,
-  max: 20,
-  scale: 'log',
-  description:
-    'Weight of the KL robustness term (the paper uses 1, 3 and 6; larger is more robust, less accurate).',
-};
-
-export const TRADES_STEPS_HYPER: HyperSpec = {
-  key: 'steps',
-  label: 'K',
-  default: 10,
-  min: 1,
-  max: 40,
-  scale: 'linear',
-  description: 'Steps of the KL attack, each of size 2ε/K (the paper uses 10).',
-};
+export { BETA_HYPER, TRADES_STEPS_HYPER } from './trades.info.ts';
 
 /** Scale of the Gaussian start `x + 0.001·N(0, I)`: the KL gradient is exactly 0 at x itself. */
 export const TRADES_START_NOISE = 0.001;
@@ -119,17 +101,7 @@ function klLogitGrad(logits: tf.Tensor2D, pClean: tf.Tensor2D): tf.Tensor2D {
 }
 
 export const trades: TrainingMethod = {
-  id: 'trades',
-  name: 'TRADES',
-  summary:
-    'Fits the clean points and, with weight β, keeps the predicted probabilities the same across each ε-ball.',
-  formula:
-    'L = mean_i CE(f(x_i), y_i) + β · mean_i KL(p(x_i) ‖ p(x_adv,i)),  x_adv = argmax_{‖x′−x‖≤ε} KL(p(x) ‖ p(x′))',
-  source:
-    'Zhang et al. 2019; Yang et al. 2020 code lolip/models/torch_utils/trades.py:15-89 ("strades"), ' +
-    'called from torch_model.py:132-159; sums there, means here.',
-  hyper: [BETA_HYPER, TRADES_STEPS_HYPER],
-  usesAttack: true,
+  ...TRADES_INFO,
   prepare(model, batch, hyper, ctx) {
     const steps = Math.round(hyperValue(hyper, TRADES_STEPS_HYPER));
     const { xAdv } = tradesAttack(model, batch.x, {

@@ -9,33 +9,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.ts';
 import type { Box, Norm } from '../../core/types.ts';
 import type { DropoutMasks, Mlp } from '../model.ts';
+import type { MethodInfo } from './info.ts';
 
-/** One hyperparameter: its default, its allowed range and what it does. */
-export interface HyperSpec {
-  readonly key: string;
-  /** Short label for tables and sliders, e.g. "β". */
-  readonly label: string;
-  readonly default: number;
-  /** A different default under some variants (e.g. LLR's λ: 1 as intended on 2D data, 4 as the paper's code ran). */
-  readonly variantDefaults?: Readonly<Record<string, number>>;
-  readonly min: number;
-  readonly max: number;
-  /** Suggested slider scale. */
-  readonly scale: 'linear' | 'log';
-  readonly description: string;
-}
-
-/** The default of `spec` under `variant`. */
-export function defaultFor(spec: HyperSpec, variant: string): number {
-  return spec.variantDefaults?.[variant] ?? spec.default;
-}
-
-/** A choice between named variants of one method (e.g. LLR "qin" vs "repo"). */
-export interface VariantSpec {
-  readonly id: string;
-  readonly label: string;
-  readonly description: string;
-}
+export { defaultFor, type HyperSpec, type MethodInfo, type VariantSpec } from './info.ts';
 
 export type Hyper = Readonly<Record<string, number>>;
 
@@ -66,22 +42,8 @@ export interface StepContext {
 /** Whatever `prepare` computed; every tensor in it is disposed by the trainer after the step. */
 export type Prepared = Readonly<Record<string, tf.Tensor | undefined>>;
 
-export interface TrainingMethod {
-  /** Stable id used in URLs, files and the runner, e.g. "trades". */
-  readonly id: string;
-  /** Display name, e.g. "TRADES". */
-  readonly name: string;
-  /** One sentence: what the method optimizes. */
-  readonly summary: string;
-  /** The formula in plain text (Unicode math). */
-  readonly formula: string;
-  /** Where the formula comes from (paper and code, with the variant). */
-  readonly source: string;
-  readonly hyper: readonly HyperSpec[];
-  /** Named variants, the first being the default; absent when the method has one form. */
-  readonly variants?: readonly VariantSpec[];
-  /** Whether `prepare` uses an attack (the step costs K forward/backward passes more). */
-  readonly usesAttack: boolean;
+/** A method's metadata (info.ts, one `<id>.info.ts` per method) and the code that trains with it. */
+export interface TrainingMethod extends MethodInfo {
   prepare(model: Mlp, batch: Batch, hyper: Hyper, ctx: StepContext, variant: string): Prepared;
   /** The scalar training loss (mean over the batch), differentiable in the model's variables. */
   loss(
