@@ -1,8 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
-  // The worker bundles tfjs with every backend (~2 MB minified, ~0.35 MB gzipped); that size is expected.
-  build: { chunkSizeWarningLimit: 3000 },
+  build: {
+    // The worker bundles tfjs with every backend (~2 MB minified, ~0.35 MB gzipped); that size is expected.
+    chunkSizeWarningLimit: 3000,
+    // Two pages: the playground and diagnostics.html (which backends this browser runs, parity and speed).
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        diagnostics: fileURLToPath(new URL('./diagnostics.html', import.meta.url)),
+      },
+    },
+  },
 });
