@@ -1,5 +1,5 @@
 /** One method's panel: its picture, its numbers under it, and its own settings (which retrain it alone). */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { DatasetInfo, PanelSpec, PathsReply, EvalSettings, FieldKind } from '../engine/protocol.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import type { Action, ViewSettings } from '../state/settings.ts';
@@ -31,6 +31,9 @@ export interface MethodPanelProps {
 export function MethodPanel(props: MethodPanelProps) {
   const { view, spec, dataset, evaluation, viewSettings, size } = props;
   const { frame, progress, metrics, info } = view;
+  const { observe } = props;
+  // A stable ref: a new callback each render would unobserve and re-observe the panel on every frame.
+  const observeRef = useCallback((el: HTMLElement | null) => observe(spec.id, el), [observe, spec.id]);
   const nTest = dataset.testY.length;
   const current = metrics !== null && metrics.eps === evaluation.eps && metrics.norm === evaluation.norm;
   const step = progress?.step ?? 0;
@@ -46,7 +49,7 @@ export function MethodPanel(props: MethodPanelProps) {
     <article
       className="panel"
       data-testid="panel"
-      ref={(el) => props.observe(spec.id, el)}
+      ref={observeRef}
       data-panel-id={spec.id}
       data-method={spec.method}
       data-step={step}
