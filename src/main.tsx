@@ -1,6 +1,7 @@
 /** The app's entry: read the launch parameters, catch stray errors, mount React. */
 import { createRoot } from 'react-dom/client';
-import { readLaunch } from './state/launch.ts';
+import { readLaunch, workerCount } from './state/launch.ts';
+import { prestartEngine } from './views/engineClient.ts';
 import { App } from './views/App.tsx';
 import { catchGlobalErrors } from './views/errors.ts';
 import './views/app.css';
@@ -8,6 +9,7 @@ import './views/app.css';
 catchGlobalErrors();
 const launch = readLaunch(window.location.search);
 for (const n of launch.notices) console.warn(n);
+prestartEngine(launch.pinned, workerCount(launch.workers, launch.state.panels.length));
 createRoot(document.getElementById('root')!).render(
   <App initial={launch.state} pinned={launch.pinned} workers={launch.workers} notices={launch.notices} />,
 );

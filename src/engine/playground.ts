@@ -83,6 +83,8 @@ const SLOW_TICK_MS = 120;
 const METRICS_COST_FACTOR = 4;
 /** …but never waits longer than this (the 1-NN construction's attack alone takes seconds). */
 const MAX_METRICS_WAIT_MS = 3000;
+/** After a new configuration the first pictures come before the first attack: the loop holds metrics this long. */
+const FIRST_METRICS_DELAY_MS = 1000;
 
 interface Panel {
   spec: PanelSpec;
@@ -116,6 +118,8 @@ export class PlaygroundEngine implements EngineApi {
   private speed: Speed = 'max';
   private loopRunning = false;
   private nextMetricsAt = 0;
+  /** Picture requests queued behind the lock. */
+  private framesWaiting = 0;
   private lock: Promise<unknown> = Promise.resolve();
   private gridCache: { key: string; xy: Float32Array } | null = null;
 
@@ -163,6 +167,7 @@ export class PlaygroundEngine implements EngineApi {
       this.emitPanels();
       // The pictures come when the views ask; the metrics from the training loop (play) or from pause().
       this.emitProgress();
+      this.nextMetricsAt = now() + FIRST_METRICS_DELAY_MS;
     });
   }
 
@@ -194,7 +199,9 @@ export class PlaygroundEngine implements EngineApi {
   }
 
   frames(request: FrameRequest): Promise<FramesReply> {
+    this.framesWaiting++;
     return this.exclusive(async () => {
+      this.framesWaiting--;
       const start = now();
       const frames: FrameEvent[] = [];
       const resolution = Math.max(2, Math.min(MAX_RESOLUTION, Math.round(request.resolution)));
@@ -276,6 +283,7 @@ export class PlaygroundEngine implements EngineApi {
       });
       this.emitPanels();
       this.emitProgress();
+      this.nextMetricsAt = now() + FIRST_METRICS_DELAY_MS;
       await this.refreshMetrics();
     });
   }
@@ -460,7 +468,9 @@ export class PlaygroundEngine implements EngineApi {
     }
     await this.finishDone();
     this.emitProgress(training);
-    // Metrics of one stale panel at a time, the stalest first, so the table keeps up without stalling training.
+    // Metrics of one stale panel at a time, the stalest first, so the table keeps up without stalling training —
+    // but never while the views wait for pictures (the first pictures of a page come before any attack runs).
+    if (this.framesWaiting > 0) return true;
     const stale = this.panels
       .filter((p) => this.metricsStale(p) && (p.trainer?.done || now() >= this.nextMetricsAt))
       .sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null) || a.metricsAt - b.metricsAt)[0];

@@ -15,6 +15,11 @@ export type WorkerSetting = number | 'panel';
 export const DEFAULT_WORKERS: WorkerSetting = 1;
 export const MAX_WORKERS = 8;
 
+/** How many workers a setting means for a page with `panels` panels. */
+export function workerCount(setting: WorkerSetting, panels: number): number {
+  return setting === 'panel' ? Math.max(1, panels) : setting;
+}
+
 export interface Launch {
   readonly state: DemoState;
   readonly pinned: BackendName | null;

@@ -17,7 +17,7 @@ import { useEngine } from './useEngine.ts';
 import { CURVE_EPS, useEngineSync } from './useEngineSync.ts';
 import { useWidth } from './useWidth.ts';
 import { useVisibility } from './useVisibility.ts';
-import type { WorkerSetting } from '../state/launch.ts';
+import { workerCount, type WorkerSetting } from '../state/launch.ts';
 import { num } from './format.ts';
 import { reportError } from './errors.ts';
 
@@ -38,8 +38,8 @@ export function App({
 }) {
   const [state, dispatch] = useReducer(reduce, initial);
   const [backendChoice, setBackendChoice] = useState(pinned);
-  const [workerCount] = useState(() => (workers === 'panel' ? Math.max(1, initial.panels.length) : workers));
-  const engineView = useEngine(backendChoice, workerCount);
+  const [workersUsed] = useState(() => workerCount(workers, initial.panels.length));
+  const engineView = useEngine(backendChoice, workersUsed);
   const chooseBackend = useCallback((choice: BackendName | null) => {
     const url = new URL(window.location.href);
     if (choice) url.searchParams.set('backend', choice);

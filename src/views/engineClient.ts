@@ -19,6 +19,62 @@ export interface EngineHandle {
   readonly terminate: () => void;
 }
 
+interface EarlyStart {
+  readonly key: string;
+  readonly handle: Promise<EngineHandle>;
+  /** Events that arrived before the page took the engine over. */
+  readonly events: EngineEvent[];
+  listener: ((event: EngineEvent) => void) | null;
+}
+
+let early: EarlyStart | null = null;
+
+/**
+ * Starts the engine before React renders the page: loading the worker script and the backend is the longest wait
+ * of a first visit, and it need not wait for the page's first render.
+ */
+export function prestartEngine(pinned: BackendName | null, workers: number): void {
+  const events: EngineEvent[] = [];
+  const slot: { listener: ((event: EngineEvent) => void) | null } = { listener: null };
+  const handle = startEngine(
+    (event) => (slot.listener ? slot.listener(event) : events.push(event)),
+    pinned,
+    workers,
+  );
+  handle.catch(() => {});
+  early = {
+    key: `${pinned}|${workers}`,
+    handle,
+    events,
+    get listener() {
+      return slot.listener;
+    },
+    set listener(l) {
+      slot.listener = l;
+    },
+  };
+}
+
+/** The engine started by {@link prestartEngine} for these settings, or a new one. */
+export function takeEngine(
+  onEvent: (event: EngineEvent) => void,
+  pinned: BackendName | null,
+  workers: number,
+): Promise<EngineHandle> {
+  const started = early;
+  early = null;
+  if (started?.key !== `${pinned}|${workers}`) {
+    void started?.handle.then(
+      (h) => h.terminate(),
+      () => {},
+    );
+    return startEngine(onEvent, pinned, workers);
+  }
+  for (const e of started.events.splice(0)) onEvent(e);
+  started.listener = onEvent;
+  return started.handle;
+}
+
 export async function startEngine(
   onEvent: (event: EngineEvent) => void,
   pinned: BackendName | null,

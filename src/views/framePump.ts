@@ -40,6 +40,7 @@ export class FramePump {
   private raf: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private delivered = false;
 
   constructor(
     private readonly engine: Pick<EngineApi, 'frames'>,
@@ -69,7 +70,8 @@ export class FramePump {
   /** The resolution the next request asks for. */
   get resolution(): number {
     const { running, resolution } = this.settings;
-    return running ? Math.min(this.trainingResolution, resolution) : resolution;
+    // The first pictures of a page come fast and coarse: training is about to start.
+    return running || !this.delivered ? Math.min(this.trainingResolution, resolution) : resolution;
   }
 
   private schedule(): void {
@@ -101,7 +103,10 @@ export class FramePump {
     try {
       const reply = await this.engine.frames({ panelIds: visibleIds, resolution });
       if (this.stopped) return;
-      if (reply.frames.length > 0) this.deliver(reply.frames);
+      if (reply.frames.length > 0) {
+        this.delivered = true;
+        this.deliver(reply.frames);
+      }
       this.nextAt = performance.now() + FRAME_COST_FACTOR * reply.costMs;
       if (running && reply.frames.length > 0) {
         this.trainingResolution = nextTrainingResolution(resolution, reply.costMs, this.settings.resolution);

@@ -15,7 +15,7 @@ import type {
   PanelProgress,
 } from '../engine/protocol.ts';
 import type { BackendName } from '../ml/backend.ts';
-import { startEngine } from './engineClient.ts';
+import { takeEngine } from './engineClient.ts';
 import { FramePump } from './framePump.ts';
 
 export interface PanelView {
@@ -134,7 +134,7 @@ export function useEngine(pinned: BackendName | null, workers: number): EngineVi
       frame.current ??= requestAnimationFrame(flush);
       if (e.type !== 'frame' && e.type !== 'curve') pump?.poke();
     };
-    startEngine(onEvent, pinned, workers).then(
+    takeEngine(onEvent, pinned, workers).then(
       (handle) => {
         if (cancelled) {
           handle.terminate();
