@@ -83,6 +83,8 @@ const SLOW_TICK_MS = 120;
 const METRICS_COST_FACTOR = 4;
 /** …but never waits longer than this (the 1-NN construction's attack alone takes seconds). */
 const MAX_METRICS_WAIT_MS = 3000;
+/** Room for retrains (a new panel setting, a reset) between two configurations' generations. */
+const GENERATIONS_PER_CONFIGURATION = 1_000_000;
 /** After a new configuration the first pictures come before the first attack: the loop holds metrics this long. */
 const FIRST_METRICS_DELAY_MS = 1000;
 
@@ -120,6 +122,7 @@ export class PlaygroundEngine implements EngineApi {
   private nextMetricsAt = 0;
   /** Picture requests queued behind the lock. */
   private framesWaiting = 0;
+  private configurations = 0;
   private lock: Promise<unknown> = Promise.resolve();
   private gridCache: { key: string; xy: Float32Array } | null = null;
 
@@ -163,7 +166,11 @@ export class PlaygroundEngine implements EngineApi {
       this.initialWeights = await initial.toPlain();
       initial.dispose();
       this.emitDataset();
-      for (const spec of config.panels) this.panels.push(this.createPanel(spec, 0));
+      // Every configuration starts a new run of generations, so the views drop the previous data's numbers (a
+      // panel keeps its id across a dataset change). It counts configure calls, the same in every engine of a pool.
+      this.configurations++;
+      const generation = this.configurations * GENERATIONS_PER_CONFIGURATION;
+      for (const spec of config.panels) this.panels.push(this.createPanel(spec, generation));
       this.emitPanels();
       // The pictures come when the views ask; the metrics from the training loop (play) or from pause().
       this.emitProgress();
@@ -219,7 +226,8 @@ export class PlaygroundEngine implements EngineApi {
     return this.exclusive(async () => {
       const config = this.requireConfig();
       const index = this.panels.findIndex((p) => p.spec.id === spec.id);
-      const generation = index >= 0 ? this.panels[index]!.generation + 1 : 0;
+      const generation =
+        index >= 0 ? this.panels[index]!.generation + 1 : this.configurations * GENERATIONS_PER_CONFIGURATION;
       const panel = this.createPanel(spec, generation);
       if (index >= 0) {
         disposePanel(this.panels[index]!);

@@ -135,9 +135,11 @@ describe('the playground engine', () => {
     expect(progress('a')!.step).toBe(2);
     await engine.upsertPanel(panel('b', 'trades', { beta: 1 }));
     const b = progress('b')!;
-    expect(b.generation).toBe(1);
+    const a = progress('a')!;
+    // One more than the configuration's generation, which every panel of the configuration shares.
+    expect(b.generation).toBe(a.generation + 1);
     expect(b.step).toBe(0);
-    expect((await frameOf(engine, 'b')).generation).toBe(1);
+    expect((await frameOf(engine, 'b')).generation).toBe(b.generation);
     expect(progress('a')!.step).toBe(2);
     const panels = events.filter((e) => e.type === 'panels').at(-1);
     expect(panels?.type === 'panels' && panels.panels.find((p) => p.id === 'b')?.label).toBe(
@@ -146,6 +148,10 @@ describe('the playground engine', () => {
     await engine.removePanel('c');
     const after = events.filter((e) => e.type === 'panels').at(-1);
     expect(after?.type === 'panels' && after.panels.map((p) => p.id)).toEqual(['a', 'b']);
+    // A new configuration (another dataset, same panel ids) is a newer generation for every panel.
+    await engine.configure({ ...CONFIG, data: { ...CONFIG.data, seed: 9 } });
+    expect(progress('a')!.generation).toBeGreaterThan(b.generation);
+    expect(progress('b')!.generation).toBeGreaterThan(b.generation);
     engine.dispose();
   });
 
