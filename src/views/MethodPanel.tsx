@@ -1,5 +1,5 @@
 /** One method's panel: its picture, its numbers under it, and its own settings (which retrain it alone). */
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import type { DatasetInfo, PanelSpec, PathsReply, EvalSettings, FieldKind } from '../engine/protocol.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import type { Action, ViewSettings } from '../state/settings.ts';
@@ -28,7 +28,8 @@ export interface MethodPanelProps {
   readonly dispatch: (a: Action) => void;
 }
 
-export function MethodPanel(props: MethodPanelProps) {
+/** Memoised: a training page re-renders often, and a panel need only redraw when its own props change. */
+export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
   const { view, spec, dataset, evaluation, viewSettings, size } = props;
   const { frame, progress, metrics, info } = view;
   const { observe } = props;
@@ -183,7 +184,7 @@ export function MethodPanel(props: MethodPanelProps) {
       )}
     </article>
   );
-}
+});
 
 function Metric(props: {
   name: string;

@@ -149,7 +149,10 @@ describe('the playground engine', () => {
     const after = events.filter((e) => e.type === 'panels').at(-1);
     expect(after?.type === 'panels' && after.panels.map((p) => p.id)).toEqual(['a', 'b']);
     // A new configuration (another dataset, same panel ids) is a newer generation for every panel.
-    await engine.configure({ ...CONFIG, data: { ...CONFIG.data, seed: 9 } });
+    await engine.configure({
+      ...CONFIG,
+      data: { kind: 'generator', name: 'moons', nTrain: 60, nTest: 30, seed: 9, params: { noise: 0.1 } },
+    });
     expect(progress('a')!.generation).toBeGreaterThan(b.generation);
     expect(progress('b')!.generation).toBeGreaterThan(b.generation);
     engine.dispose();
