@@ -1,5 +1,5 @@
 /**
- * Starts the engine: a pool of Web Workers (one for all panels by default; see WorkerCount), or — when no worker
+ * Starts the engine: a pool of Web Workers (one for all panels by default: DEFAULT_WORKERS), or — when no worker
  * can start (a blocked worker script, a browser without module workers) — one engine on the main thread, where
  * training then competes with drawing.
  */
@@ -24,7 +24,8 @@ interface EarlyStart {
   readonly handle: Promise<EngineHandle>;
   /** Events that arrived before the page took the engine over. */
   readonly events: EngineEvent[];
-  listener: ((event: EngineEvent) => void) | null;
+  /** The page's listener, once it has taken the engine over. */
+  readonly slot: { listener: ((event: EngineEvent) => void) | null };
 }
 
 let early: EarlyStart | null = null;
@@ -42,17 +43,7 @@ export function prestartEngine(pinned: BackendName | null, workers: number): voi
     workers,
   );
   handle.catch(() => {});
-  early = {
-    key: `${pinned}|${workers}`,
-    handle,
-    events,
-    get listener() {
-      return slot.listener;
-    },
-    set listener(l) {
-      slot.listener = l;
-    },
-  };
+  early = { key: `${pinned}|${workers}`, handle, events, slot };
 }
 
 /** The engine started by {@link prestartEngine} for these settings, or a new one. */
@@ -71,7 +62,7 @@ export function takeEngine(
     return startEngine(onEvent, pinned, workers);
   }
   for (const e of started.events.splice(0)) onEvent(e);
-  started.listener = onEvent;
+  started.slot.listener = onEvent;
   return started.handle;
 }
 
