@@ -21,27 +21,17 @@ import { NearestNeighbourClassifier } from '../ml/nnClassifier.ts';
 import { marginLipschitzBound } from '../ml/lipschitzBound.ts';
 import type { Classifier } from '../ml/classifier.ts';
 import { pgd, EVAL_PGD } from '../ml/attacks.ts';
-import {
-  accuracy,
-  adversarialAccuracy,
-  argmaxRows,
-  exactRobustAccuracy,
-  gridFields,
-  gridPoints,
-  logitsOf,
-  predict,
-} from '../ml/metrics.ts';
+import { accuracy, argmaxRows, exactRobustAccuracy, gridPoints, logitsOf } from '../ml/metrics.ts';
 import { localLipschitz } from '../ml/localLipschitz.ts';
 import { modelToJsonText } from '../ml/modelIo.ts';
 import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
 import { buildDataset, panelInfo, specText } from './panelSetup.ts';
 import { gradientNorms, marginOf, robustRadius } from './pointProbes.ts';
+import { datasetInfo, panelMetrics, picture, pictureResolution } from './panelEvaluation.ts';
 import {
-  BALL,
   type BackendInfo,
   type CurveEvent,
-  type DatasetInfo,
   type EngineApi,
   type EngineConfig,
   type EngineEvent,
@@ -64,8 +54,6 @@ export type Emit = (event: EngineEvent, transfer: readonly ArrayBuffer[]) => voi
 
 /** The 1-NN check radius, as a fraction of r (float32 queries cannot resolve a tie at exactly r). */
 const NN_CHECK_RADIUS = 1 - 1e-3;
-/** Most cells per side of the `ratio` field: it runs a 10-step search per cell. */
-const RATIO_MAX_RESOLUTION = 48;
 /**
  * Steps of every panel per tick, by speed (the panels move in lockstep); `max` instead gives every panel an equal
  * share of the tick's time, so a cheap method (natural) runs many steps while an expensive one (TRADES) runs few —
@@ -214,8 +202,9 @@ export class PlaygroundEngine implements EngineApi {
       const resolution = Math.max(2, Math.min(MAX_RESOLUTION, Math.round(request.resolution)));
       for (const id of request.panelIds) {
         const panel = this.panels.find((p) => p.spec.id === id);
-        if (!panel || panel.frameKey === this.frameKey(panel, resolution)) continue;
-        const frame = await this.frameOf(panel, resolution);
+        const key = panel ? this.frameKey(panel, resolution) : '';
+        if (!panel || panel.frameKey === key) continue;
+        const frame = await this.frameOf(panel, resolution, key);
         if (frame) frames.push(frame);
       }
       return { frames, costMs: now() - start };
@@ -619,27 +608,7 @@ export class PlaygroundEngine implements EngineApi {
   // ---- events ----
 
   private emitDataset(): void {
-    const data = this.data!;
-    const norm = this.requireConfig().evaluation.norm;
-    const sep = separation(data.train, data.test, norm);
-    const info: DatasetInfo = {
-      name: data.name,
-      nClasses: data.nClasses,
-      trainX: Float64Array.from(data.train.x),
-      trainY: Int32Array.from(data.train.y),
-      testX: Float64Array.from(data.test.x),
-      testY: Int32Array.from(data.test.y),
-      box: data.meta.box,
-      separation: {
-        norm,
-        trainTrain: sep.trainTrain.min,
-        trainTrainExcludingConflicts: sep.trainTrain.minExcludingConflicts,
-        testTrain: sep.testTrain.min,
-        trainPerPoint: Float64Array.from(sep.trainTrain.perPoint),
-        testPerPoint: Float64Array.from(sep.testTrain.perPoint),
-        conflicts: sep.conflicts.length,
-      },
-    };
+    const info = datasetInfo(this.data!, this.requireConfig().evaluation.norm);
     this.emit({ type: 'dataset', dataset: info }, [
       info.trainX.buffer as ArrayBuffer,
       info.trainY.buffer as ArrayBuffer,
@@ -673,44 +642,29 @@ export class PlaygroundEngine implements EngineApi {
 
   private frameKey(panel: Panel, requested: number): string {
     const { field, evaluation } = this.requireConfig();
-    const resolution = field.kind === 'ratio' ? Math.min(requested, RATIO_MAX_RESOLUTION) : requested;
+    const resolution = pictureResolution(field.kind, requested);
     const ball =
       field.kind === 'gradient' || field.kind === 'ratio' ? `${evaluation.norm}:${evaluation.eps}` : '';
     return `${panel.generation}:${stepOf(panel)}:${field.kind}:${resolution}:${ball}`;
   }
 
-  private async frameOf(panel: Panel, requested: number): Promise<FrameEvent | null> {
+  /** A fresh picture of `panel`, remembered as sent under `key` (its {@link frameKey}). */
+  private async frameOf(panel: Panel, requested: number, key: string): Promise<FrameEvent | null> {
     const classifier = classifierOf(panel);
-    const data = this.data!;
-    const config = this.requireConfig();
     if (!classifier) return null;
-    const { field } = config;
-    const key = this.frameKey(panel, requested);
-    const resolution = field.kind === 'ratio' ? Math.min(requested, RATIO_MAX_RESOLUTION) : requested;
+    const data = this.data!;
+    const { field, evaluation, train } = this.requireConfig();
+    const resolution = pictureResolution(field.kind, requested);
     const xy = this.gridXy(data.meta.box, resolution);
-    const logits = await logitsOf(classifier, xy);
-    const m = resolution * resolution;
-    const C = data.nClasses;
-    const { margin, classes, probability } = gridFields(logits, C);
-    let grid: Float32Array;
-    if (field.kind === 'probability') grid = probability;
-    else if (field.kind === 'margin') grid = margin;
-    else if (field.kind === 'gradient')
-      grid = Float32Array.from(await gradientNorms(classifier, xy, C, config.evaluation.norm, null));
-    else {
-      const lip = await localLipschitz(
-        classifier,
-        { x: Float64Array.from(xy), y: new Int32Array(m) },
-        {
-          eps: config.evaluation.eps,
-          norm: config.evaluation.norm,
-          box: data.meta.box,
-          seed: config.train.seed,
-          direction: 'repo',
-        },
-      );
-      grid = Float32Array.from(lip.perPoint);
-    }
+    const drawn = await picture(
+      classifier,
+      field.kind,
+      xy,
+      data.nClasses,
+      data.meta.box,
+      evaluation,
+      train.seed,
+    );
     panel.frameKey = key;
     return {
       type: 'frame',
@@ -718,93 +672,35 @@ export class PlaygroundEngine implements EngineApi {
       generation: panel.generation,
       step: stepOf(panel),
       field: { kind: field.kind, resolution },
-      grid,
-      margin,
-      classes,
+      ...drawn,
     };
   }
 
   private async emitMetrics(panel: Panel): Promise<void> {
     const classifier = classifierOf(panel);
-    const data = this.data!;
-    const config = this.requireConfig();
     if (!classifier) return;
-    const { eps, norm } = config.evaluation;
-    const box = data.meta.box;
-    const seed = config.train.seed;
+    const config = this.requireConfig();
     const step = stepOf(panel);
-    const n = data.test.y.length;
     panel.metricsStep = step;
     panel.metricsKey = this.evalKey();
     panel.metricsAt = now();
     try {
-      const trainAcc = await accuracy(classifier, data.train, data.nClasses);
-      const testAcc = n > 0 ? await accuracy(classifier, data.test, data.nClasses) : NaN;
-      let advX: Float32Array = new Float32Array(0);
-      let advSuccess = new Uint8Array(0);
-      let advTestAcc = NaN;
-      let attack = '';
-      const ballStatus = new Uint8Array(n);
-      let robustCount = 0;
-      let undecidedCount = 0;
-      let robustResolution = NaN;
-      let lipschitz = NaN;
-      let lipschitzPerPoint: Float64Array = new Float64Array(0);
-      let lipschitzLabel = '';
-      if (n > 0) {
-        const adv = await adversarialAccuracy(classifier, data.test, data.nClasses, { eps, norm, box, seed });
-        advX = adv.xAdv;
-        advTestAcc = adv.accuracy;
-        attack = adv.attack;
-        const pred = await predict(classifier, adv.xAdv, data.nClasses);
-        advSuccess = Uint8Array.from(pred, (p, i) => (p === data.test.y[i] ? 0 : 1));
-        const exact = await exactRobustAccuracy(
-          classifier,
-          data.test,
-          data.nClasses,
-          eps,
-          norm,
-          await this.boundOf(panel),
-        );
-        exact.perPoint.forEach((v, i) => {
-          ballStatus[i] =
-            v.status === 'robust' ? BALL.robust : v.status === 'not-robust' ? BALL.notRobust : BALL.undecided;
-        });
-        robustCount = exact.robust;
-        undecidedCount = exact.undecided;
-        robustResolution = exact.resolution;
-        const lip = await localLipschitz(classifier, data.test, { eps, norm, box, seed, direction: 'repo' });
-        lipschitz = lip.mean;
-        lipschitzPerPoint = lip.perPoint;
-        lipschitzLabel = lip.label;
-      }
+      const metrics = await panelMetrics(classifier, this.data!, config.evaluation, config.train.seed, () =>
+        this.boundOf(panel),
+      );
       const event: MetricsEvent = {
         type: 'metrics',
         panelId: panel.spec.id,
         generation: panel.generation,
         step,
-        eps,
-        norm,
-        trainAcc,
-        testAcc,
-        advTestAcc,
-        attack,
-        advX,
-        advSuccess,
-        ballStatus,
-        robustCount,
-        undecidedCount,
-        robustResolution,
-        lipschitz,
-        lipschitzPerPoint,
-        lipschitzLabel,
+        ...metrics,
         nn: await this.nnCheck(panel),
       };
       this.emit(event, [
-        advX.buffer as ArrayBuffer,
-        advSuccess.buffer,
-        ballStatus.buffer,
-        lipschitzPerPoint.buffer as ArrayBuffer,
+        event.advX.buffer as ArrayBuffer,
+        event.advSuccess.buffer as ArrayBuffer,
+        event.ballStatus.buffer as ArrayBuffer,
+        event.lipschitzPerPoint.buffer as ArrayBuffer,
       ]);
     } catch (e) {
       this.emit({ type: 'error', panelId: panel.spec.id, message: errorText(e) }, []);

@@ -2,35 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../../src/cli/nodeBackend.ts';
 import { PlaygroundEngine } from '../../src/engine/playground.ts';
 import { EnginePool } from '../../src/engine/enginePool.ts';
-import type { EngineConfig, EngineEvent, MetricsEvent, PanelSpec } from '../../src/engine/protocol.ts';
+import type { EngineConfig, EngineEvent, MetricsEvent } from '../../src/engine/protocol.ts';
+import { panel, smallConfig } from './engineFixtures.ts';
 import { nextTrainingResolution, MIN_RESOLUTION } from '../../src/views/framePump.ts';
 
-const panel = (id: string, method: string, hyper: Record<string, number> = {}): PanelSpec => ({
-  id,
-  method,
-  variant: '',
-  hyper,
-  dropout: 0,
-  r: null,
-});
-
-const CONFIG: EngineConfig = {
-  data: { kind: 'generator', name: 'moons', nTrain: 60, nTest: 30, seed: 2, params: { noise: 0.15 } },
-  train: {
-    hidden: [16, 16],
-    activation: 'relu',
-    optimizer: 'adam',
-    lr: 0.01,
-    batchSize: 32,
-    epochs: 2,
-    seed: 3,
-    trainEps: 0.1,
-    trainNorm: 'linf',
-  },
-  evaluation: { eps: 0.1, norm: 'linf' },
-  field: { kind: 'probability', resolution: 8 },
+const CONFIG: EngineConfig = smallConfig({
+  dataSeed: 2,
+  noise: 0.15,
+  epochs: 2,
+  seed: 3,
+  resolution: 8,
   panels: [panel('a', 'natural'), panel('b', 'at'), panel('c', 'trades', { beta: 6 }), panel('d', 'nn')],
-};
+});
 
 function pooled(parts: number) {
   const events: EngineEvent[] = [];

@@ -2,44 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../../src/cli/nodeBackend.ts';
 import { PlaygroundEngine } from '../../src/engine/playground.ts';
+import { panel, smallConfig } from './engineFixtures.ts';
 import type {
   EngineConfig,
   EngineEvent,
   FrameEvent,
   MetricsEvent,
   PanelProgress,
-  PanelSpec,
 } from '../../src/engine/protocol.ts';
 import { makeDataset } from '../../src/core/datasets/index.ts';
 import { exactRobustness } from '../../src/core/exactRobustness.ts';
 import { nearestNeighbourConstruction } from '../../src/core/theorem.ts';
 
-const panel = (id: string, method: string, hyper: Record<string, number> = {}): PanelSpec => ({
-  id,
-  method,
-  variant: '',
-  hyper,
-  dropout: 0,
-  r: null,
-});
-
-const CONFIG: EngineConfig = {
-  data: { kind: 'generator', name: 'moons', nTrain: 60, nTest: 30, seed: 1, params: { noise: 0.1 } },
-  train: {
-    hidden: [16, 16],
-    activation: 'relu',
-    optimizer: 'adam',
-    lr: 0.01,
-    batchSize: 32,
-    epochs: 3,
-    seed: 0,
-    trainEps: 0.1,
-    trainNorm: 'linf',
-  },
-  evaluation: { eps: 0.1, norm: 'linf' },
-  field: { kind: 'probability', resolution: 16 },
+const CONFIG: EngineConfig = smallConfig({
+  dataSeed: 1,
+  noise: 0.1,
+  epochs: 3,
+  seed: 0,
+  resolution: 16,
   panels: [panel('a', 'natural'), panel('b', 'trades', { beta: 6 }), panel('c', 'nn')],
-};
+});
 
 function recorder() {
   const events: EngineEvent[] = [];
