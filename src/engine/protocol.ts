@@ -11,6 +11,17 @@ import type { OptimizerName } from '../ml/optimizer.ts';
 import type { BackendName } from '../ml/backend.ts';
 
 /** Where the points come from: a generator with its parameters, or points the app already holds (a CSV). */
+/** Labelled points as flat arrays (`x` as `[n, 2]` row-major), in their data box. */
+export interface PointArrays {
+  readonly name: string;
+  readonly nClasses: number;
+  readonly trainX: Float64Array;
+  readonly trainY: Int32Array;
+  readonly testX: Float64Array;
+  readonly testY: Int32Array;
+  readonly box: Box;
+}
+
 export type DataSource =
   | {
       readonly kind: 'generator';
@@ -21,16 +32,7 @@ export type DataSource =
       /** Generator parameters (`noise` and the generator's own); missing ones take their defaults. */
       readonly params: Readonly<Record<string, number>>;
     }
-  | {
-      readonly kind: 'points';
-      readonly name: string;
-      readonly nClasses: number;
-      readonly trainX: Float64Array;
-      readonly trainY: Int32Array;
-      readonly testX: Float64Array;
-      readonly testY: Int32Array;
-      readonly box: Box;
-    };
+  | ({ readonly kind: 'points' } & PointArrays);
 
 /** Settings shared by every trained panel; changing one retrains every panel. */
 export interface TrainSettings {
@@ -103,14 +105,7 @@ export interface BackendInfo {
 }
 
 /** The points and their separation, sent once per dataset. */
-export interface DatasetInfo {
-  readonly name: string;
-  readonly nClasses: number;
-  readonly trainX: Float64Array;
-  readonly trainY: Int32Array;
-  readonly testX: Float64Array;
-  readonly testY: Int32Array;
-  readonly box: Box;
+export interface DatasetInfo extends PointArrays {
   /** Separation in the evaluation norm. */
   readonly separation: {
     readonly norm: Norm;

@@ -10,6 +10,7 @@ import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import { defaultFor } from '../ml/methods/info.ts';
 import type {
   DataSource,
+  PointArrays,
   EngineConfig,
   EvalSettings,
   FieldKind,
@@ -20,7 +21,7 @@ import type {
 } from '../engine/protocol.ts';
 
 /** Points imported from a CSV file, held by the page so that a reset never loses them. */
-export type ImportedPoints = Omit<Extract<DataSource, { kind: 'points' }>, 'kind'>;
+export type ImportedPoints = PointArrays;
 
 export interface DataSettings {
   readonly name: DatasetName | 'csv';
