@@ -9,6 +9,8 @@ import type { DatasetName } from '../core/datasets/index.ts';
 import type { Activation } from '../ml/model.ts';
 import type { OptimizerName } from '../ml/optimizer.ts';
 import type { BackendName } from '../ml/backend.ts';
+import type { PointEdit } from '../core/datasets/edits.ts';
+import type { ModelJson } from '../core/formats/modelJson.ts';
 
 /** Where the points come from: a generator with its parameters, or points the app already holds (a CSV). */
 /** Labelled points as flat arrays (`x` as `[n, 2]` row-major), in their data box. */
@@ -55,7 +57,29 @@ export interface EvalSettings {
   readonly norm: Norm;
 }
 
-/** One panel: a training method (or the theorem's 1-NN construction, `method: 'nn'`) with its own settings. */
+/** The `method` of a panel that shows an imported `robust-mlp/1` model: evaluated, never trained. */
+export const IMPORTED_METHOD = 'imported';
+
+/** A model file opened in the app, with what the runner reported for it when it came from a results folder. */
+export interface ImportedModel {
+  /** The file's name, shown in the panel's title. */
+  readonly fileName: string;
+  readonly model: ModelJson;
+  /** The runner's own figures for this model (robust-results/1), shown beside the app's recomputed ones. */
+  readonly reported: {
+    readonly trainAcc: number;
+    readonly testAcc: number;
+    readonly advTestAcc: number;
+    readonly lipschitz: number;
+    readonly eps: number;
+    readonly norm: Norm;
+  } | null;
+}
+
+/**
+ * One panel: a training method (or the theorem's 1-NN construction, `method: 'nn'`, or an imported model,
+ * `method: 'imported'`) with its own settings.
+ */
 export interface PanelSpec {
   /** Unique within the page, stable across retraining. */
   readonly id: string;
@@ -65,6 +89,8 @@ export interface PanelSpec {
   readonly dropout: number;
   /** For `nn`: the radius r, or null for half the measured separation in the evaluation norm. */
   readonly r: number | null;
+  /** For `imported`: the model (its own architecture; the shared training settings do not apply). */
+  readonly imported?: ImportedModel;
 }
 
 /** What the heatmap shows. */
@@ -86,6 +112,8 @@ export interface FieldSettings {
 
 export interface EngineConfig {
   readonly data: DataSource;
+  /** Hand edits of the source's points, applied in order (core/datasets/edits.ts). */
+  readonly edits: readonly PointEdit[];
   readonly train: TrainSettings;
   readonly evaluation: EvalSettings;
   readonly field: FieldSettings;
@@ -106,6 +134,10 @@ export interface BackendInfo {
 
 /** The points and their separation, sent once per dataset. */
 export interface DatasetInfo extends PointArrays {
+  /** Bumped by every change of the points (a configuration or an edit); metrics name the version they saw. */
+  readonly version: number;
+  /** How many hand edits the points carry. */
+  readonly edits: number;
   /** Separation in the evaluation norm. */
   readonly separation: {
     readonly norm: Norm;
@@ -188,6 +220,8 @@ export interface MetricsEvent {
   readonly generation: number;
   /** The training step the metrics describe. */
   readonly step: number;
+  /** The {@link DatasetInfo.version} of the points they were computed on. */
+  readonly dataVersion: number;
   readonly eps: number;
   readonly norm: Norm;
   readonly trainAcc: number;
@@ -276,6 +310,13 @@ export interface PathsReply {
 export interface EngineApi {
   /** Replace everything: data, settings, panels. Every panel restarts from the shared initial weights. */
   configure(config: EngineConfig): Promise<void>;
+  /**
+   * New hand edits of the configured source's points (the whole list, not a diff). Keeps every model's weights:
+   * the 1-NN construction is rebuilt at once, network panels go on training on the edited points from their
+   * current weights (a finished panel gets a few more epochs), and every metric is recomputed. Calls faster than
+   * the engine can follow (a drag) coalesce: the latest list wins.
+   */
+  setEdits(edits: readonly PointEdit[]): Promise<void>;
   /** A new threat model for the views and metrics: re-evaluates, never retrains. */
   setEvaluation(evaluation: EvalSettings): Promise<void>;
   setField(field: FieldSettings): Promise<void>;

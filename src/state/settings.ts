@@ -8,6 +8,7 @@ import type { Activation } from '../ml/model.ts';
 import type { OptimizerName } from '../ml/optimizer.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import { defaultFor } from '../ml/methods/info.ts';
+import type { PointEdit } from '../core/datasets/edits.ts';
 import type {
   DataSource,
   PointArrays,
@@ -31,6 +32,8 @@ export interface DataSettings {
   /** Generator parameters by dataset (noise and the generator's own), so switching back keeps them. */
   readonly params: Readonly<Record<DatasetName, Readonly<Record<string, number>>>>;
   readonly csv: ImportedPoints | null;
+  /** Hand edits of the points (moved, added, deleted), in order; any other data change clears them. */
+  readonly edits: readonly PointEdit[];
 }
 
 export interface ViewSettings {
@@ -118,7 +121,7 @@ function defaultParams(): Record<DatasetName, Record<string, number>> {
 }
 
 export const DEFAULT_STATE: DemoState = {
-  data: { name: 'moons', nTrain: 400, nTest: 400, seed: 0, params: defaultParams(), csv: null },
+  data: { name: 'moons', nTrain: 400, nTest: 400, seed: 0, params: defaultParams(), csv: null, edits: [] },
   train: {
     hidden: [64, 64],
     activation: 'relu',
@@ -148,6 +151,7 @@ export type Action =
   | { readonly type: 'setData'; readonly patch: Partial<Pick<DataSettings, 'nTrain' | 'nTest' | 'seed'>> }
   | { readonly type: 'setDataParam'; readonly key: string; readonly value: number }
   | { readonly type: 'importCsv'; readonly points: ImportedPoints }
+  | { readonly type: 'setEdits'; readonly edits: readonly PointEdit[] }
   | { readonly type: 'setTrain'; readonly patch: Partial<TrainSettings> }
   | { readonly type: 'setEval'; readonly patch: Partial<EvalSettings> }
   | { readonly type: 'setField'; readonly kind: FieldKind }
@@ -161,9 +165,10 @@ export function reduce(state: DemoState, action: Action): DemoState {
   switch (action.type) {
     case 'setDataset':
       if (action.name === 'csv' && !state.data.csv) return state;
-      return { ...state, data: { ...state.data, name: action.name } };
+      if (action.name === state.data.name) return state;
+      return { ...state, data: { ...state.data, name: action.name, edits: [] } };
     case 'setData':
-      return { ...state, data: { ...state.data, ...action.patch } };
+      return { ...state, data: { ...state.data, ...action.patch, edits: [] } };
     case 'setDataParam': {
       const name = state.data.name;
       if (name === 'csv') return state;
@@ -171,10 +176,12 @@ export function reduce(state: DemoState, action: Action): DemoState {
         ...state.data.params,
         [name]: { ...state.data.params[name], [action.key]: action.value },
       };
-      return { ...state, data: { ...state.data, params } };
+      return { ...state, data: { ...state.data, params, edits: [] } };
     }
     case 'importCsv':
-      return { ...state, data: { ...state.data, name: 'csv', csv: action.points } };
+      return { ...state, data: { ...state.data, name: 'csv', csv: action.points, edits: [] } };
+    case 'setEdits':
+      return { ...state, data: { ...state.data, edits: action.edits } };
     case 'setTrain':
       return { ...state, train: { ...state.train, ...action.patch } };
     case 'setEval':
@@ -224,6 +231,7 @@ export function dataSource(data: DataSettings): DataSource {
 export function engineConfig(state: DemoState): EngineConfig {
   return {
     data: dataSource(state.data),
+    edits: state.data.edits,
     train: state.train,
     evaluation: state.evaluation,
     field: state.field,
@@ -231,7 +239,10 @@ export function engineConfig(state: DemoState): EngineConfig {
   };
 }
 
-/** Whether going from `a` to `b` needs every panel retrained (new data or shared training settings). */
+/**
+ * Whether going from `a` to `b` needs every panel retrained (new source data or shared training settings). New
+ * hand edits alone do not: the engine applies them to the models it has.
+ */
 export function needsReconfigure(a: DemoState, b: DemoState): boolean {
   return !sameJson(dataSource(a.data), dataSource(b.data)) || !sameJson(a.train, b.train);
 }
