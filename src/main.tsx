@@ -10,6 +10,4 @@ catchGlobalErrors();
 const launch = readLaunch(window.location.search);
 for (const n of launch.notices) console.warn(n);
 prestartEngine(launch.pinned, workerCount(launch.workers, launch.state.panels.length));
-createRoot(document.getElementById('root')!).render(
-  <App initial={launch.state} pinned={launch.pinned} workers={launch.workers} notices={launch.notices} />,
-);
+createRoot(document.getElementById('root')!).render(<App launch={launch} />);

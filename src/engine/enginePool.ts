@@ -3,7 +3,12 @@
  * out and merges the parts' events into one stream. Every part builds the same data and initial weights from
  * the same settings, and a panel's training depends only on its own seed, so the numbers do not depend on how
  * panels are spread. With one part the pool only forwards.
+ *
+ * Hand edits go to every part (each holds the points; the 1-NN panels and the trainers of its own panels follow
+ * them). The parts number data versions by call, so part 0's dataset event, once per change, names the version
+ * that every part's metrics carry.
  */
+import type { PointEdit } from '../core/datasets/edits.ts';
 import type {
   EngineApi,
   EngineConfig,
@@ -28,6 +33,8 @@ export class EnginePool implements EngineApi {
   private readonly panelsOf = new Map<number, readonly PanelInfo[]>();
   private readonly runningOf = new Map<number, boolean>();
   private running = false;
+  /** A general error (no panel) → the parts that reported it since it was last passed on. */
+  private readonly generalErrors = new Map<string, Set<number>>();
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
@@ -66,6 +73,23 @@ export class EnginePool implements EngineApi {
         }
         return;
       }
+      case 'error': {
+        if (event.panelId !== null || this.parts.length <= 1) {
+          this.emit(event);
+          return;
+        }
+        // Every part checks the same settings and edits: one message for all, not one per part. A part
+        // reporting the same message again (a second call) starts a new round.
+        const seen = this.generalErrors.get(event.message);
+        if (seen && !seen.has(k)) {
+          seen.add(k);
+          if (seen.size >= this.parts.length) this.generalErrors.delete(event.message);
+          return;
+        }
+        this.generalErrors.set(event.message, new Set([k]));
+        this.emit(event);
+        return;
+      }
       default:
         this.emit(event);
     }
@@ -79,6 +103,10 @@ export class EnginePool implements EngineApi {
     return this.all((part, k) =>
       part.configure({ ...config, panels: config.panels.filter((p) => this.owner.get(p.id) === k) }),
     );
+  }
+
+  setEdits(edits: readonly PointEdit[]): Promise<void> {
+    return this.all((part) => part.setEdits(edits));
   }
 
   setEvaluation(evaluation: EvalSettings): Promise<void> {

@@ -27,9 +27,12 @@ export function pictureResolution(kind: FieldKind, requested: number): number {
   return kind === 'ratio' ? Math.min(requested, RATIO_MAX_RESOLUTION) : requested;
 }
 
-export function datasetInfo(data: Dataset, norm: Norm): DatasetInfo {
+/** The points and their separation in `norm`; `version` and `edits` say which points these are. */
+export function datasetInfo(data: Dataset, norm: Norm, version: number, edits: number): DatasetInfo {
   const sep = separation(data.train, data.test, norm);
   return {
+    version,
+    edits,
     name: data.name,
     nClasses: data.nClasses,
     trainX: Float64Array.from(data.train.x),
@@ -84,8 +87,11 @@ export async function picture(
   return { grid, margin, classes };
 }
 
-/** The metrics fields of a MetricsEvent: everything but the panel's identity, step and 1-NN check. */
-export type PanelMetrics = Omit<MetricsEvent, 'type' | 'panelId' | 'generation' | 'step' | 'nn'>;
+/** The metrics fields of a MetricsEvent: everything but the panel's identity, step, data version and 1-NN check. */
+export type PanelMetrics = Omit<
+  MetricsEvent,
+  'type' | 'panelId' | 'generation' | 'step' | 'dataVersion' | 'nn'
+>;
 
 /**
  * Clean, adversarial (the evaluation PGD) and exact robust accuracy, and the paper's local Lipschitz estimate, on

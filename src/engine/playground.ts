@@ -6,11 +6,16 @@
  *
  * Every entry point runs under one lock: on GPU backends `await data()` yields to the event loop, and a request
  * arriving mid-step must not dispose a model the step is using.
+ *
+ * The points are the configured source plus the hand edits (core/datasets/edits.ts). Every change of the points
+ * gets a new data version, numbered when the call arrives (configure and setEdits alike), so the engines of a pool
+ * agree on it however each coalesces a burst of edits; the dataset event and every metric name the version.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../core/rng.ts';
 import type { Box, LabelledPoints } from '../core/types.ts';
 import type { Dataset } from '../core/datasets/index.ts';
+import { EditError, type PointEdit } from '../core/datasets/edits.ts';
 import { separation } from '../core/geometry.ts';
 import { nearestNeighbourConstruction } from '../core/theorem.ts';
 import { exactRobustness } from '../core/exactRobustness.ts';
@@ -23,13 +28,15 @@ import type { Classifier } from '../ml/classifier.ts';
 import { pgd, EVAL_PGD } from '../ml/attacks.ts';
 import { accuracy, argmaxRows, exactRobustAccuracy, gridPoints, logitsOf } from '../ml/metrics.ts';
 import { localLipschitz } from '../ml/localLipschitz.ts';
-import { modelToJsonText } from '../ml/modelIo.ts';
+import { modelFromJson, modelToJsonText } from '../ml/modelIo.ts';
 import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
-import { buildDataset, panelInfo, specText } from './panelSetup.ts';
+import { buildDataset, editedDataset, importedMethodSpec, panelInfo, specText } from './panelSetup.ts';
 import { gradientNorms, marginOf, robustRadius } from './pointProbes.ts';
 import { datasetInfo, panelMetrics, picture, pictureResolution } from './panelEvaluation.ts';
 import {
+  fineTuneEpochs,
+  IMPORTED_METHOD,
   type BackendInfo,
   type CurveEvent,
   type EngineApi,
@@ -92,7 +99,16 @@ interface Panel {
   metricsAt: number;
   /** Cached L2 Lipschitz bound of the margin, by step. */
   bound: { step: number; value: number } | null;
-  evalError: string | null;
+  /** Why the panel has no classifier (an imported model that does not fit the data), or null. */
+  setupError: string | null;
+}
+
+/** One setEdits call waiting for the lock: its list, its data version, and the configuration it edits. */
+interface PendingEdits {
+  readonly edits: readonly PointEdit[];
+  readonly version: number;
+  /** configure calls made before this one: edits apply to the source of the configuration they followed. */
+  readonly epoch: number;
 }
 
 export class PlaygroundEngine implements EngineApi {
@@ -100,7 +116,14 @@ export class PlaygroundEngine implements EngineApi {
   private readonly inWorker: boolean;
   private backend: BackendInfo | null = null;
   private config: EngineConfig | null = null;
+  /** The configured points before the hand edits, and after them (`data`, what everything uses). */
+  private source: Dataset | null = null;
   private data: Dataset | null = null;
+  /** The version of `data`, and the last version handed out (a call's number, see the module comment). */
+  private dataVersion = 0;
+  private versions = 0;
+  private configureCalls = 0;
+  private pendingEdits: PendingEdits[] = [];
   private initialWeights: PlainLayer[] | null = null;
   private panels: Panel[] = [];
   private playing = false;
@@ -135,11 +158,17 @@ export class PlaygroundEngine implements EngineApi {
   }
 
   configure(config: EngineConfig): Promise<void> {
+    const version = ++this.versions;
+    this.configureCalls++;
     return this.exclusive(async () => {
-      const data = buildDataset(config.data);
+      const source = buildDataset(config.data);
+      // An invalid edit list rejects the configuration like any invalid setting (the lock reports it).
+      const data = editedDataset(source, config.edits);
       this.disposePanels();
       this.config = config;
+      this.source = source;
       this.data = data;
+      this.dataVersion = version;
       this.gridCache = null;
       const initial = Mlp.init(
         {
@@ -160,9 +189,23 @@ export class PlaygroundEngine implements EngineApi {
       const generation = this.configurations * GENERATIONS_PER_CONFIGURATION;
       for (const spec of config.panels) this.panels.push(this.createPanel(spec, generation));
       this.emitPanels();
+      this.emitSetupErrors(this.panels);
       // The pictures come when the views ask; the metrics from the training loop (play) or from pause().
       this.emitProgress();
       this.nextMetricsAt = now() + FIRST_METRICS_DELAY_MS;
+    });
+  }
+
+  setEdits(edits: readonly PointEdit[]): Promise<void> {
+    // A drag sends edits faster than the engine applies them: the first queued task of a configuration applies the
+    // latest list of that configuration, later tasks find theirs taken and no-op.
+    const entry: PendingEdits = { edits, version: ++this.versions, epoch: this.configureCalls };
+    this.pendingEdits.push(entry);
+    return this.exclusive(async () => {
+      if (!this.pendingEdits.includes(entry)) return;
+      const batch = this.pendingEdits.filter((e) => e.epoch === entry.epoch);
+      this.pendingEdits = this.pendingEdits.filter((e) => e.epoch !== entry.epoch);
+      await this.applyEdits(batch);
     });
   }
 
@@ -224,6 +267,7 @@ export class PlaygroundEngine implements EngineApi {
       } else this.panels.push(panel);
       this.config = { ...config, panels: this.panels.map((p) => p.spec) };
       this.emitPanels();
+      this.emitSetupErrors([panel]);
       this.emitProgress();
       if (!this.playing) await this.emitMetrics(panel);
       this.ensureLoop();
@@ -279,6 +323,7 @@ export class PlaygroundEngine implements EngineApi {
         return this.createPanel(p.spec, p.generation + 1);
       });
       this.emitPanels();
+      this.emitSetupErrors(this.panels);
       this.emitProgress();
       this.nextMetricsAt = now() + FIRST_METRICS_DELAY_MS;
       await this.refreshMetrics();
@@ -401,6 +446,9 @@ export class PlaygroundEngine implements EngineApi {
     return this.exclusive(async () => {
       const panel = this.panels.find((p) => p.spec.id === panelId);
       if (!panel?.model) return null;
+      const imported = panel.spec.method === IMPORTED_METHOD ? panel.spec.imported : undefined;
+      // An imported model goes back out as it came in: its own method and settings, the weights it holds.
+      if (imported) return modelToJsonText(panel.model, imported.model.method, imported.model.hyper);
       const config = this.requireConfig();
       return modelToJsonText(panel.model, panel.spec.method, {
         ...panel.method.hyper,
@@ -488,8 +536,8 @@ export class PlaygroundEngine implements EngineApi {
     // The trained panels first: the 1-NN construction's attack is the slowest (a distance to every training point).
     const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
     for (const p of order) {
-      // A newer threat model is queued: these metrics would be stale on arrival.
-      if (this.pendingEvaluation) break;
+      // A newer threat model or newer points are queued: these metrics would be stale on arrival.
+      if (this.pendingEvaluation || this.pendingEdits.length > 0) break;
       if (this.metricsStale(p)) await this.emitMetrics(p);
     }
   }
@@ -498,9 +546,59 @@ export class PlaygroundEngine implements EngineApi {
     return p.metricsStep !== stepOf(p) || p.metricsKey !== this.evalKey();
   }
 
+  /** What metrics depend on besides the step: the threat model and the points. */
   private evalKey(): string {
     const e = this.requireConfig().evaluation;
-    return `${e.norm}:${e.eps}`;
+    return `${e.norm}:${e.eps}:${this.dataVersion}`;
+  }
+
+  // ---- hand edits ----
+
+  /**
+   * Apply the newest valid list of `batch` (one configuration's queued setEdits calls, in call order). An invalid
+   * list is reported as an error event and changes nothing; an older valid list of the same burst applies instead,
+   * so every engine of a pool ends on the same points however it coalesced the burst.
+   *
+   * Models keep their weights and optimizer state and train on from there on the new points. Fine-tune rule
+   * (protocol.ts `fineTuneEpochs`): a panel whose budget was spent (not one stopped by divergence) gets
+   * `max(1, ⌈epochs / 4⌉)` more epochs from its current step, so the views show it adapting. The 1-NN
+   * construction is rebuilt at once. Generations stay: the views keep the last numbers until metrics with the
+   * new data version arrive.
+   */
+  private async applyEdits(batch: readonly PendingEdits[]): Promise<void> {
+    const config = this.requireConfig();
+    const source = this.source!;
+    let applied: { entry: PendingEdits; data: Dataset } | null = null;
+    let problem: string | null = null;
+    for (let k = batch.length - 1; k >= 0 && !applied; k--) {
+      const entry = batch[k]!;
+      try {
+        applied = { entry, data: editedDataset(source, entry.edits) };
+      } catch (e) {
+        if (!(e instanceof EditError)) throw e;
+        problem ??= e.message;
+      }
+    }
+    if (problem) this.emit({ type: 'error', panelId: null, message: problem }, []);
+    if (!applied) return;
+    const data = applied.data;
+    this.data = data;
+    this.config = { ...config, edits: applied.entry.edits };
+    this.dataVersion = applied.entry.version;
+    this.emitDataset();
+    const extra = fineTuneEpochs(config.train.epochs);
+    for (const p of this.panels) {
+      if (p.spec.method === NN_ID) this.rebuildPanel(p);
+      else if (p.trainer) {
+        const finished = p.trainer.done && !p.trainer.stopped;
+        p.trainer.replaceData(data.train);
+        if (finished) p.trainer.extend(extra);
+      }
+    }
+    this.emitProgress();
+    // Every metric is stale now (they depend on the points): the loop refreshes them while playing.
+    if (this.playing) this.ensureLoop();
+    else await this.refreshMetrics();
   }
 
   // ---- panels ----
@@ -508,7 +606,8 @@ export class PlaygroundEngine implements EngineApi {
   private createPanel(spec: PanelSpec, generation: number): Panel {
     const config = this.requireConfig();
     const data = this.data!;
-    const method = parseMethodSpec(specText(spec));
+    const imported = spec.method === IMPORTED_METHOD;
+    const method = imported ? importedMethodSpec(spec.imported) : parseMethodSpec(specText(spec));
     const info = panelInfo(spec, method);
     const panel: Panel = {
       spec,
@@ -524,10 +623,21 @@ export class PlaygroundEngine implements EngineApi {
       metricsKey: '',
       metricsAt: -Infinity,
       bound: null,
-      evalError: null,
+      setupError: null,
     };
     if (spec.method === NN_ID) {
       this.rebuildPanel(panel);
+      return panel;
+    }
+    if (imported) {
+      // Evaluated with its own architecture, never trained (no trainer, like the 1-NN construction).
+      const file = spec.imported?.fileName ?? 'The imported panel';
+      try {
+        if (!spec.imported) throw new Error('no model file was given; open a robust-mlp/1 file.');
+        panel.model = modelFromJson(spec.imported.model, { inputDim: 2, nClasses: data.nClasses }).model;
+      } catch (e) {
+        panel.setupError = `${file}: ${errorText(e)}`;
+      }
       return panel;
     }
     const model = Mlp.fromPlain(
@@ -608,7 +718,8 @@ export class PlaygroundEngine implements EngineApi {
   // ---- events ----
 
   private emitDataset(): void {
-    const info = datasetInfo(this.data!, this.requireConfig().evaluation.norm);
+    const config = this.requireConfig();
+    const info = datasetInfo(this.data!, config.evaluation.norm, this.dataVersion, config.edits.length);
     this.emit({ type: 'dataset', dataset: info }, [
       info.trainX.buffer as ArrayBuffer,
       info.trainY.buffer as ArrayBuffer,
@@ -621,6 +732,12 @@ export class PlaygroundEngine implements EngineApi {
 
   private emitPanels(): void {
     this.emit({ type: 'panels', panels: this.panels.map((p) => p.info) }, []);
+  }
+
+  /** Why a panel has no classifier (after the panels event, so the views know the panel). */
+  private emitSetupErrors(panels: readonly Panel[]): void {
+    for (const p of panels)
+      if (p.setupError) this.emit({ type: 'error', panelId: p.spec.id, message: p.setupError }, []);
   }
 
   private emitProgress(panels: readonly Panel[] = this.panels): void {
@@ -645,7 +762,9 @@ export class PlaygroundEngine implements EngineApi {
     const resolution = pictureResolution(field.kind, requested);
     const ball =
       field.kind === 'gradient' || field.kind === 'ratio' ? `${evaluation.norm}:${evaluation.eps}` : '';
-    return `${panel.generation}:${stepOf(panel)}:${field.kind}:${resolution}:${ball}`;
+    // The 1-NN picture is a function of the points; a network's changes only when it trains (a step).
+    const points = panel.spec.method === NN_ID ? this.dataVersion : '';
+    return `${panel.generation}:${points}:${stepOf(panel)}:${field.kind}:${resolution}:${ball}`;
   }
 
   /** A fresh picture of `panel`, remembered as sent under `key` (its {@link frameKey}). */
@@ -681,6 +800,7 @@ export class PlaygroundEngine implements EngineApi {
     if (!classifier) return;
     const config = this.requireConfig();
     const step = stepOf(panel);
+    const dataVersion = this.dataVersion;
     panel.metricsStep = step;
     panel.metricsKey = this.evalKey();
     panel.metricsAt = now();
@@ -693,6 +813,7 @@ export class PlaygroundEngine implements EngineApi {
         panelId: panel.spec.id,
         generation: panel.generation,
         step,
+        dataVersion,
         ...metrics,
         nn: await this.nnCheck(panel),
       };

@@ -110,6 +110,22 @@ export interface FieldSettings {
   readonly resolution: number;
 }
 
+/**
+ * The fine-tune rule: when hand edits change the points of a panel whose training had finished (its budget spent,
+ * not stopped by divergence), the panel trains `max(1, ⌈epochs / 4⌉)` more epochs over the edited points from its
+ * current weights and optimizer state, so the views show the network adapting. A panel still training just goes
+ * on with its budget. (Plain so the main thread can import it: no tfjs here.)
+ */
+export const FINE_TUNE_FRACTION = 0.25;
+
+/** Extra epochs a finished panel trains after an edit of the points (see {@link FINE_TUNE_FRACTION}). */
+export function fineTuneEpochs(epochs: number): number {
+  return Math.max(1, Math.ceil(epochs * FINE_TUNE_FRACTION));
+}
+
+/** Hand edits may not take the training split above this many points (edits that add beyond it are refused). */
+export const MAX_EDITED_TRAIN_POINTS = 5000;
+
 export interface EngineConfig {
   readonly data: DataSource;
   /** Hand edits of the source's points, applied in order (core/datasets/edits.ts). */

@@ -19,6 +19,7 @@ const factory = {
     );
     const api: EngineApi = {
       configure: (config) => engine.configure(config),
+      setEdits: (edits) => engine.setEdits(edits),
       setEvaluation: (evaluation) => engine.setEvaluation(evaluation),
       setField: (field) => engine.setField(field),
       frames: async (request) => {

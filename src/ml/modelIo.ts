@@ -2,7 +2,7 @@
  * The MLP to and from `robust-mlp/1` JSON (design/formats.md). The core module parses and validates the text;
  * this one turns it into tfjs variables and back.
  */
-import { modelJsonText, parseModelJson, type Hyper } from '../core/formats/modelJson.ts';
+import { modelJsonText, parseModelJson, type Hyper, type ModelJson } from '../core/formats/modelJson.ts';
 import { Mlp } from './model.ts';
 
 /** The model as `robust-mlp/1` text, with how it was trained. */
@@ -18,9 +18,21 @@ export function modelFromJsonText(
   text: string,
   expect?: { readonly inputDim?: number; readonly nClasses?: number },
 ): { model: Mlp; method: string; hyper: Hyper } {
-  const json = parseModelJson(text);
-  const first = json.layers[0]!;
-  const last = json.layers[json.layers.length - 1]!;
+  return modelFromJson(parseModelJson(text), expect);
+}
+
+/**
+ * A model from a parsed `robust-mlp/1` file, with its own architecture (input count, hidden widths, class count
+ * and activation as the file has them; no dropout). Throws an Error saying what the model has, what was expected
+ * and what to do when its input or class count does not fit `expect`, or when its layers do not chain.
+ */
+export function modelFromJson(
+  json: ModelJson,
+  expect?: { readonly inputDim?: number; readonly nClasses?: number },
+): { model: Mlp; method: string; hyper: Hyper } {
+  const first = json.layers[0];
+  const last = json.layers[json.layers.length - 1];
+  if (!first || !last) throw new Error('This model has no layers; load a robust-mlp/1 file with weights.');
   const inputDim = first.W.length;
   const nClasses = last.b.length;
   if (expect?.inputDim !== undefined && inputDim !== expect.inputDim) {

@@ -44,10 +44,11 @@ export class Trainer {
   readonly losses: number[] = [];
   /** Mean loss of every completed epoch. */
   readonly epochLosses: number[] = [];
-  private readonly x: tf.Tensor2D;
-  private readonly yOneHot: tf.Tensor2D;
-  private readonly y: tf.Tensor1D;
-  private readonly n: number;
+  private readonly nClasses: number;
+  private x: tf.Tensor2D;
+  private yOneHot: tf.Tensor2D;
+  private y: tf.Tensor1D;
+  private n: number;
   private readonly opt: ScheduledOptimizer;
   private readonly shuffleRng: Rng;
   private readonly methodRng: Rng;
@@ -59,6 +60,8 @@ export class Trainer {
   private epochCount = 0;
   private stopReason: StopReason | null = null;
   private finalized = false;
+  /** The step budget: `epochs` passes over the first data, plus every {@link extend}. */
+  private budget: number;
 
   constructor(
     model: Mlp,
@@ -71,11 +74,9 @@ export class Trainer {
     this.model = model;
     this.method = method;
     this.config = config;
-    this.n = train.y.length;
-    if (this.n === 0) throw new Error('The training split is empty: add training points.');
-    this.x = tf.tensor2d(Float32Array.from(train.x), [this.n, 2]);
-    this.y = tf.tensor1d(train.y, 'int32');
-    this.yOneHot = tf.tidy(() => tf.oneHot(this.y, nClasses).toFloat() as tf.Tensor2D);
+    this.nClasses = nClasses;
+    [this.n, this.x, this.y, this.yOneHot] = dataTensors(train, nClasses);
+    this.budget = this.stepsPerEpoch * config.epochs;
     this.opt = makeOptimizer(config);
     const root = new Rng(config.seed);
     this.shuffleRng = root.fork();
@@ -91,8 +92,9 @@ export class Trainer {
   get stepsPerEpoch(): number {
     return Math.ceil(this.n / this.config.batchSize);
   }
+  /** `epochs × stepsPerEpoch` of the data the trainer started with, moved on by every {@link extend}. */
   get totalSteps(): number {
-    return this.stepsPerEpoch * this.config.epochs;
+    return this.budget;
   }
   get stopped(): StopReason | null {
     return this.stopReason;
@@ -106,9 +108,43 @@ export class Trainer {
     if (this.done) return Promise.resolve(null);
     if (this.cursor === 0) this.order = this.shuffleRng.permutation(this.n);
     const idx = this.order.subarray(this.cursor, Math.min(this.cursor + this.config.batchSize, this.n));
-    const progress = this.stepCount / this.totalSteps;
-    this.opt.setLearningRate(learningRateAt(this.config, this.epochCount, this.config.epochs));
+    const progress = Math.min(1, this.stepCount / this.totalSteps);
+    // Past the scheduled epochs (a fine-tune after extend) the schedule stays at its last epoch's rate: a cosine
+    // schedule would otherwise climb back up.
+    const epoch = Math.min(this.epochCount, this.config.epochs - 1);
+    this.opt.setLearningRate(learningRateAt(this.config, epoch, this.config.epochs));
     return this.runStep(idx, progress);
+  }
+
+  /**
+   * Train on new points from the next step on (hand edits of the data): the old tensors are freed, the model's
+   * weights, the optimizer's state, the step and epoch counters and the budget stay. The next step starts a
+   * fresh shuffled pass over the new points; the epoch in progress (its loss sum) continues through that pass,
+   * so its mean may cover more steps than one pass of either set.
+   *
+   * @param train `x` as `[n, 2]` row-major, `y` labels in `[0, nClasses)`; at least one point
+   */
+  replaceData(train: LabelledPoints): void {
+    const [n, x, y, yOneHot] = dataTensors(train, this.nClasses);
+    this.x.dispose();
+    this.y.dispose();
+    this.yOneHot.dispose();
+    [this.n, this.x, this.y, this.yOneHot] = [n, x, y, yOneHot];
+    this.cursor = 0;
+  }
+
+  /**
+   * Move the budget to `epochs` passes over the current points after the current step (a fine-tune), so a done
+   * trainer trains again and its end-of-training hook runs again when it is done. A stopped (diverged) trainer
+   * stays stopped.
+   */
+  extend(epochs: number): void {
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new RangeError(
+        `Invalid training setting: extra epochs must be a positive integer, got ${epochs}.`,
+      );
+    this.budget = this.stepCount + epochs * this.stepsPerEpoch;
+    this.finalized = false;
   }
 
   /** Train to the end (or until stopped); `onStep` sees every step. */
@@ -121,7 +157,11 @@ export class Trainer {
     await this.finish();
   }
 
-  /** The method's end-of-training hook (e.g. the Lipschitz cap's exact projection). Idempotent. */
+  /**
+   * The method's end-of-training hook (e.g. the Lipschitz cap's exact projection). Idempotent until the next
+   * {@link extend}, after which it runs once more (the hooks are projections: running one again after more
+   * training re-establishes what it certifies).
+   */
   async finish(): Promise<void> {
     if (this.finalized) return;
     this.finalized = true;
@@ -198,6 +238,19 @@ export class Trainer {
     }
     return { loss: loss!, step, epoch };
   }
+}
+
+/** The training points as tensors: `[n, x [n, 2], y [n], one-hot y [n, nClasses]]`. */
+function dataTensors(
+  train: LabelledPoints,
+  nClasses: number,
+): [number, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D] {
+  const n = train.y.length;
+  if (n === 0) throw new Error('The training split is empty: add training points.');
+  const x = tf.tensor2d(Float32Array.from(train.x), [n, 2]);
+  const y = tf.tensor1d(train.y, 'int32');
+  const yOneHot = tf.tidy(() => tf.oneHot(y, nClasses).toFloat() as tf.Tensor2D);
+  return [n, x, y, yOneHot];
 }
 
 function validateConfig(c: TrainConfig): void {

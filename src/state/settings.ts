@@ -9,7 +9,9 @@ import type { OptimizerName } from '../ml/optimizer.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import { defaultFor } from '../ml/methods/info.ts';
 import type { PointEdit } from '../core/datasets/edits.ts';
+import { IMPORTED_METHOD } from '../engine/protocol.ts';
 import type {
+  ImportedModel,
   DataSource,
   PointArrays,
   EngineConfig,
@@ -158,6 +160,8 @@ export type Action =
   | { readonly type: 'setView'; readonly patch: Partial<ViewSettings> }
   | { readonly type: 'setSpeed'; readonly speed: Speed }
   | { readonly type: 'addPanel'; readonly preset: string }
+  /** A panel showing an opened model file (evaluated, not trained). */
+  | { readonly type: 'addImportedPanel'; readonly imported: ImportedModel }
   | { readonly type: 'removePanel'; readonly id: string }
   | { readonly type: 'updatePanel'; readonly id: string; readonly patch: Partial<Omit<PanelSpec, 'id'>> };
 
@@ -196,6 +200,18 @@ export function reduce(state: DemoState, action: Action): DemoState {
       const preset = PANEL_PRESETS.find((p) => p.key === action.preset);
       if (!preset) return state;
       const panel = panelFromPreset(preset, `p${state.nextId}`);
+      return { ...state, panels: [...state.panels, panel], nextId: state.nextId + 1 };
+    }
+    case 'addImportedPanel': {
+      const panel: PanelSpec = {
+        id: `p${state.nextId}`,
+        method: IMPORTED_METHOD,
+        variant: '',
+        hyper: {},
+        dropout: 0,
+        r: null,
+        imported: action.imported,
+      };
       return { ...state, panels: [...state.panels, panel], nextId: state.nextId + 1 };
     }
     case 'removePanel':

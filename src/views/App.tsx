@@ -1,10 +1,24 @@
 /** The page: header and transport, the live table and curves, the data view, a panel per method, the controls. */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { PathsReply, PointInfo } from '../engine/protocol.ts';
+import { fineTuneEpochs, type PathsReply, type PointInfo } from '../engine/protocol.ts';
+import type { PointEdit, Split } from '../core/datasets/edits.ts';
 import type { BackendName } from '../ml/backend.ts';
 import { SERIES_COLORS } from '../render/colors.ts';
 import { fieldRange } from '../render/field.ts';
-import { NN_METHOD, normLabel, reduce, type DemoState } from '../state/settings.ts';
+import { DEFAULT_STATE, NN_METHOD, normLabel } from '../state/settings.ts';
+import { canRedo, canUndo, reduceSession, startSession, type SessionAction } from '../state/history.ts';
+import { encodeState, HIDE_KEYS, type HideKey, type UiFlags } from '../state/urlState.ts';
+import { PRESETS } from '../state/presets.ts';
+import type { Launch } from '../state/launch.ts';
+import type { EditTool } from './charts/PanelPlot.tsx';
+import { EditBar } from './EditBar.tsx';
+import { LecturePicker, StoryCard } from './LecturePicker.tsx';
+import { ShortcutsDialog } from './ShortcutsDialog.tsx';
+import { LiveSummary } from './LiveSummary.tsx';
+import { useShortcuts } from './useShortcuts.ts';
+import { ShareDialog } from './ShareDialog.tsx';
+import { FileMenu } from './FileMenu.tsx';
+import { startEmbedBridge } from './embedBridge.ts';
 import { Controls } from './Controls.tsx';
 import { DataView } from './DataView.tsx';
 import { Explanations } from './Explanations.tsx';
@@ -17,41 +31,95 @@ import { useEngine } from './useEngine.ts';
 import { CURVE_EPS, useEngineSync } from './useEngineSync.ts';
 import { useWidth } from './useWidth.ts';
 import { useVisibility } from './useVisibility.ts';
-import { workerCount, type WorkerSetting } from '../state/launch.ts';
+import { workerCount } from '../state/launch.ts';
 import { num } from './format.ts';
 import { reportError } from './errors.ts';
 
 const PANEL_MIN = 260;
 const PANEL_MAX = 380;
+/** The presenter view: fewer, larger panels, readable from the back of a lecture hall. */
+const PANEL_MIN_PRESENT = 420;
+const PANEL_MAX_PRESENT = 560;
 const GAP = 14;
 
-export function App({
-  initial,
-  pinned,
-  workers,
-  notices,
-}: {
-  initial: DemoState;
-  pinned: BackendName | null;
-  workers: WorkerSetting;
-  notices: readonly string[];
-}) {
-  const [state, dispatch] = useReducer(reduce, initial);
-  const [backendChoice, setBackendChoice] = useState(pinned);
-  const [workersUsed] = useState(() => workerCount(workers, initial.panels.length));
-  const engineView = useEngine(backendChoice, workersUsed);
-  const chooseBackend = useCallback((choice: BackendName | null) => {
-    const url = new URL(window.location.href);
-    if (choice) url.searchParams.set('backend', choice);
-    else url.searchParams.delete('backend');
-    window.history.replaceState(null, '', url);
-    setBackendChoice(choice);
+/** Where a pointer edits the points, by the kind of pointer: a finger on a phone scrolls the page by default. */
+function defaultTool(): EditTool {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches ? 'inspect' : 'move';
+}
+
+const URL_WRITE_DELAY_MS = 250;
+const HIDE_CHOICES = (Object.entries(HIDE_KEYS) as [HideKey, string][]).map(([key, label]) => ({ key, label }));
+/** Under prefers-reduced-motion, a training panel's picture changes at most this often. */
+const REDUCED_MOTION_FRAME_MS = 500;
+
+function useReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(
+    () => typeof matchMedia === 'function' && matchMedia(query).matches,
+  );
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const m = matchMedia(query);
+    const on = () => setReduced(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
   }, []);
+  return reduced;
+}
+
+export function App({ launch }: { launch: Launch }) {
+  const [session, dispatchSession] = useReducer(reduceSession, launch.state, startSession);
+  const state = session.state;
+  const dispatch = dispatchSession as (a: SessionAction) => void;
+  const [ui, setUi] = useState<UiFlags>(launch.ui);
+  const [backendChoice, setBackendChoice] = useState(launch.pinned);
+  const [workersUsed] = useState(() => workerCount(launch.workers, launch.state.panels.length));
+  const engineView = useEngine(backendChoice, workersUsed);
+  const hidden = useMemo(() => {
+    const h = new Set<HideKey>(ui.hide);
+    // The presenter view is a clean slide: the settings and the long explanations step aside.
+    if (ui.present) for (const k of ['controls', 'explain'] as const) h.add(k);
+    return h;
+  }, [ui.hide, ui.present]);
+  const shows = (k: HideKey) => !hidden.has(k) && !ui.embed;
+
+  // ---- the link: the page's state, written into the address bar as it changes ----
+  const share = useMemo(
+    () => encodeState(state, ui, { pinned: backendChoice, workers: launch.workers }),
+    [state, ui, backendChoice, launch.workers],
+  );
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const url = new URL(window.location.href);
+      url.search = share.search;
+      window.history.replaceState(null, '', url);
+    }, URL_WRITE_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [share.search]);
+  const linkFor = useCallback(
+    (options: { embed: boolean; hide: readonly string[]; present: boolean }) => {
+      const flags: UiFlags = {
+        ...ui,
+        embed: options.embed,
+        present: options.present,
+        hide: HIDE_CHOICES.map((h) => h.key).filter((k) => options.hide.includes(k)),
+      };
+      const url = new URL(window.location.href);
+      url.search = encodeState(state, flags, { pinned: backendChoice, workers: launch.workers }).search;
+      url.hash = '';
+      return url.toString();
+    },
+    [state, ui, backendChoice, launch.workers],
+  );
+
   const { visibleIds, observe } = useVisibility();
+  const reducedMotion = useReducedMotion();
   const { engine, pump, dataset, panels, running, backend } = engineView;
   const playing = useRef(true);
   const [wantPlay, setWantPlay] = useState(true);
-  const [syncError, setSyncError] = useState<string | null>(notices.length > 0 ? notices.join(' ') : null);
+  const [syncError, setSyncError] = useState<string | null>(
+    launch.notices.length > 0 ? launch.notices.join(' ') : null,
+  );
   const report = useCallback((message: string) => {
     reportError(message);
     setSyncError(message);
@@ -67,11 +135,13 @@ export function App({
   const allDone = panels.length > 0 && panels.every((p) => p.progress?.done);
   const allFresh =
     panels.length > 0 &&
+    dataset !== null &&
     panels.every(
       (p) =>
         p.metrics !== null &&
         p.progress !== null &&
         p.metrics.step === p.progress.step &&
+        p.metrics.dataVersion === dataset.version &&
         p.metrics.eps === state.evaluation.eps &&
         p.metrics.norm === state.evaluation.norm,
     );
@@ -92,12 +162,17 @@ export function App({
     // Out of view, a panel gets no pictures while training; once training stops, every panel gets its final one
     // (a full-page screenshot or a printout shows them all).
     const ids = running ? visibleIds : panelIds.split(',').filter(Boolean);
-    pump?.update({ visibleIds: ids, running, resolution: state.field.resolution });
-  }, [pump, visibleIds, running, panelIds, state.field]);
+    pump?.update({
+      visibleIds: ids,
+      running,
+      resolution: state.field.resolution,
+      minIntervalMs: reducedMotion ? REDUCED_MOTION_FRAME_MS : 0,
+    });
+  }, [pump, visibleIds, running, panelIds, state.field, reducedMotion]);
 
   // ---- robust accuracy vs ε, once the panels are trained ----
   const curveKey = allDone
-    ? `${engineView.datasetVersion}|${state.evaluation.norm}|${panels.map((p) => `${p.info.id}:${p.generation}`).join(',')}`
+    ? `${engineView.datasetVersion}|${dataset?.version}|${state.evaluation.norm}|${panels.map((p) => `${p.info.id}:${p.generation}:${p.progress?.step}`).join(',')}`
     : '';
   const requestedCurves = useRef('');
   useEffect(() => {
@@ -110,7 +185,10 @@ export function App({
   const [paths, setPaths] = useState<ReadonlyMap<string, PathsReply>>(new Map());
   const pathsKey = state.view.showPaths
     ? panels
-        .map((p) => `${p.info.id}:${p.generation}:${p.metrics?.step}:${p.metrics?.eps}:${p.metrics?.norm}`)
+        .map(
+          (p) =>
+            `${p.info.id}:${p.generation}:${p.metrics?.step}:${p.metrics?.dataVersion}:${p.metrics?.eps}:${p.metrics?.norm}`,
+        )
         .join(',')
     : '';
   useEffect(() => {
@@ -159,6 +237,22 @@ export function App({
     },
     [engine, report],
   );
+  // A point's numbers describe the data they were computed on: an edit closes the tooltip.
+  const dataVersion = dataset?.version;
+  useEffect(() => setHover(null), [dataVersion]);
+
+  // ---- hand edits of the points ----
+  const [tool, setTool] = useState<EditTool>(defaultTool);
+  const [addLabel, setAddLabel] = useState(0);
+  const [addSplit, setAddSplit] = useState<Split>('train');
+  const onEdit = useCallback(
+    (edit: PointEdit, continues: boolean) => dispatch({ type: 'edit', edit, continues }),
+    [dispatch],
+  );
+  const editing = useMemo(
+    () => (ui.embed ? null : { tool, addLabel, addSplit, onEdit }),
+    [ui.embed, tool, addLabel, addSplit, onEdit],
+  );
 
   const onExport = useCallback(
     (panelId: string) => {
@@ -181,9 +275,14 @@ export function App({
 
   // ---- layout ----
   const [panelsRef, panelsWidth] = useWidth<HTMLDivElement>(1000);
-  const cols = Math.max(1, Math.floor((panelsWidth + GAP) / (PANEL_MIN + GAP)));
-  const size = Math.max(160, Math.min(PANEL_MAX, Math.floor((panelsWidth + GAP) / cols - GAP - 18)));
+  const panelMin = ui.present ? PANEL_MIN_PRESENT : PANEL_MIN;
+  const cols = Math.max(1, Math.floor((panelsWidth + GAP) / (panelMin + GAP)));
+  const size = Math.max(
+    160,
+    Math.min(ui.present ? PANEL_MAX_PRESENT : PANEL_MAX, Math.floor((panelsWidth + GAP) / cols - GAP - 18)),
+  );
   const [overviewRef, overviewWidth] = useWidth<HTMLDivElement>(900);
+  const overviewCards = [shows('table'), shows('curve'), shows('data')].filter(Boolean).length;
   const chartWidth =
     overviewWidth >= 900
       ? Math.floor((overviewWidth - 2 * GAP) / 3) - 24
@@ -214,111 +313,323 @@ export function App({
       acc: p.curve!.robustAcc,
     }));
 
+  // ---- transport ----
   const togglePlay = () => {
+    if (status === 'done') return;
     const next = !wantPlay;
     setWantPlay(next);
     playing.current = next;
     if (next) engine?.play().catch((e: unknown) => report(String(e)));
     else engine?.pause().catch((e: unknown) => report(String(e)));
   };
+  const stepOnce = () => {
+    setWantPlay(false);
+    playing.current = false;
+    engine?.step().catch((e: unknown) => report(String(e)));
+  };
+  const resetAll = () => {
+    engine
+      ?.reset()
+      .then(() => (playing.current ? engine.play() : undefined))
+      .catch((e: unknown) => report(String(e)));
+  };
 
-  // Space plays and pauses, as in a video player, unless a control has the focus.
-  const toggleRef = useRef(togglePlay);
-  useEffect(() => {
-    toggleRef.current = togglePlay;
+  // ---- lecture mode ----
+  const activePreset = PRESETS.find((p) => p.key === ui.preset) ?? null;
+  const [storyOpen, setStoryOpen] = useState(true);
+  const pickPreset = useCallback(
+    (index: number) => {
+      const preset = PRESETS[index];
+      if (!preset) return;
+      dispatch({ type: 'load', state: preset.apply(DEFAULT_STATE) });
+      setUi((u) => ({ ...u, ...preset.ui, embed: u.embed, present: u.present, preset: preset.key }));
+      setStoryOpen(true);
+    },
+    [dispatch],
+  );
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
+  useShortcuts((action, preset) => {
+    switch (action) {
+      case 'playPause':
+        togglePlay();
+        break;
+      case 'step':
+        stepOnce();
+        break;
+      case 'reset':
+        resetAll();
+        break;
+      case 'preset':
+        if (preset !== undefined) pickPreset(preset);
+        break;
+      case 'help':
+        setHelpOpen((o) => !o);
+        break;
+      case 'undo':
+        dispatch({ type: 'undo' });
+        break;
+      case 'redo':
+        dispatch({ type: 'redo' });
+        break;
+      case 'present':
+        if (!ui.embed) setUi((u) => ({ ...u, present: !u.present }));
+        break;
+      case 'share':
+        if (!ui.embed) setShareOpen(true);
+        break;
+    }
   });
+
+  // ---- embedded in another page: tell it our height ----
+  const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.key !== ' ' || (t && /^(INPUT|SELECT|TEXTAREA|BUTTON|SUMMARY)$/.test(t.tagName))) return;
-      e.preventDefault();
-      toggleRef.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+    if (!ui.embed || !rootRef.current) return;
+    return startEmbedBridge(rootRef.current);
+  }, [ui.embed]);
 
   const hoverPanel = hover ? panels.find((p) => p.info.id === hover.panelId) : undefined;
+  const transport = (
+    <Transport
+      status={status}
+      playing={wantPlay && running}
+      wantPlay={wantPlay}
+      speed={state.speed}
+      onToggle={togglePlay}
+      onStep={stepOnce}
+      onReset={resetAll}
+      onSpeed={(speed) => dispatch({ type: 'setSpeed', speed })}
+    />
+  );
+  const banner = (engineView.error ?? syncError) && (
+    <p className="banner warn" role="alert">
+      {engineView.error ?? syncError}
+      <button type="button" className="icon" aria-label="Dismiss" onClick={() => setSyncError(null)}>
+        ×
+      </button>
+    </p>
+  );
+  const panelGrid = (
+    <div className="panels" ref={panelsRef} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
+      {dataset &&
+        panels.map((p) => {
+          const spec = state.panels.find((s) => s.id === p.info.id);
+          if (!spec) return null;
+          return (
+            <MethodPanel
+              key={p.info.id}
+              view={p}
+              spec={spec}
+              dataset={dataset}
+              evaluation={state.evaluation}
+              viewSettings={state.view}
+              fieldKind={state.field.kind}
+              fieldRange={sharedRange}
+              size={size}
+              paths={paths.get(p.info.id) ?? null}
+              color={colors.get(p.info.id) ?? '#888'}
+              highlight={
+                hover && hover.panelId === p.info.id ? { split: hover.at.split, index: hover.at.index } : null
+              }
+              onHover={onHover}
+              onExport={onExport}
+              observe={observe}
+              dispatch={dispatch}
+              editing={editing}
+              compact={ui.embed}
+            />
+          );
+        })}
+    </div>
+  );
+  const legend = dataset && (
+    <FieldLegend
+      legend={fieldLegend(state.field.kind, dataset.nClasses, sharedRange, state.evaluation.norm)}
+      classes={dataset.nClasses > 2 ? dataset.nClasses : undefined}
+      width={220}
+    />
+  );
+  const tooltip = hover && (
+    <div
+      className="tooltip"
+      role="tooltip"
+      style={{
+        left: Math.min(hover.at.clientX + 14, window.innerWidth - 250),
+        top: hover.at.clientY + 14,
+      }}
+    >
+      <strong>
+        {hover.at.split} point #{hover.at.index}
+      </strong>{' '}
+      {hoverPanel && <span className="muted">({hoverPanel.info.label})</span>}
+      {hover.info ? (
+        <dl>
+          <dt>class / predicted</dt>
+          <dd>
+            {hover.info.label} / {hover.info.predicted}
+          </dd>
+          <dt>margin z_y − max z_c</dt>
+          <dd>{num(hover.info.margin)}</dd>
+          <dt>local Lipschitz (paper’s ratio in its ε-ball)</dt>
+          <dd>{num(hover.info.lipschitz)}</dd>
+          <dt>slope ‖∇ₓ margin‖{state.evaluation.norm === 'linf' ? '₁' : '₂'}</dt>
+          <dd>{num(hover.info.gradientNorm)}</dd>
+          <dt>robust radius (exact 2D search)</dt>
+          <dd>
+            {hover.info.robustRadius >= hover.info.radiusCap
+              ? `≥ ${num(hover.info.radiusCap)}`
+              : hover.info.robustRadius === 0
+                ? '0 (misclassified)'
+                : `${num(hover.info.robustRadius)} ± ${num(hover.info.robustRadiusTolerance)}`}
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted">computing…</p>
+      )}
+    </div>
+  );
+  const statusFlag = <span hidden data-testid="status" data-state={status} />;
+  const summary = (
+    <LiveSummary
+      panels={panels}
+      evaluation={state.evaluation}
+      status={status}
+      nTest={dataset?.testY.length ?? 0}
+    />
+  );
+
+  if (ui.embed) {
+    const full = new URL(linkFor({ embed: false, hide: [], present: false }));
+    return (
+      <div className="app embed" data-testid="embed" ref={rootRef}>
+        <header className="embed-head">
+          <strong className="embed-title">{activePreset?.title ?? 'Robust Playground'}</strong>
+          <button
+            type="button"
+            data-testid="play"
+            className="embed-play"
+            disabled={status === 'done'}
+            aria-pressed={wantPlay && status !== 'done'}
+            onClick={togglePlay}
+          >
+            {status === 'done' ? 'trained' : wantPlay ? '❚❚ pause' : '▶ play'}
+          </button>
+          {legend}
+          <a className="embed-open" href={full.toString()} target="_blank" rel="noopener">
+            Open in Robust Playground ↗
+          </a>
+        </header>
+        {banner}
+        {panelGrid}
+        {tooltip}
+        {summary}
+        {statusFlag}
+      </div>
+    );
+  }
+
   return (
-    <div className="app" data-testid="app">
+    <div className={`app${ui.present ? ' present' : ''}`} data-testid="app" ref={rootRef}>
       <header className="top">
-        <div className="brand">
-          <h1>Robust Playground</h1>
-          <p className="tagline">
-            Every training method side by side on the same data, seed and initial weights — see why smoothness
-            and robustness go together (Yang et al., NeurIPS 2020).
-          </p>
-        </div>
+        {shows('title') && (
+          <div className="brand">
+            <h1>Robust Playground</h1>
+            <p className="tagline">
+              Every training method side by side on the same data, seed and initial weights — see why
+              smoothness and robustness go together (Yang et al., NeurIPS 2020).
+            </p>
+          </div>
+        )}
         <BackendBadge
           backend={backend}
           workers={engineView.workers}
           choice={backendChoice}
-          onChoose={chooseBackend}
+          onChoose={(choice) => setBackendChoice(choice)}
         />
-        <Transport
-          status={status}
-          playing={wantPlay && running}
-          wantPlay={wantPlay}
-          speed={state.speed}
-          onToggle={togglePlay}
-          onStep={() => {
-            setWantPlay(false);
-            playing.current = false;
-            engine?.step().catch((e: unknown) => report(String(e)));
-          }}
-          onReset={() => {
-            engine
-              ?.reset()
-              .then(() => (playing.current ? engine.play() : undefined))
-              .catch((e: unknown) => report(String(e)));
-          }}
-          onSpeed={(speed) => dispatch({ type: 'setSpeed', speed })}
-        />
-      </header>
-      {(engineView.error ?? syncError) && (
-        <p className="banner warn" role="alert">
-          {engineView.error ?? syncError}
-          <button type="button" className="icon" aria-label="Dismiss" onClick={() => setSyncError(null)}>
-            ×
+        {shows('transport') && transport}
+        <div className="header-tools">
+          <LecturePicker presets={PRESETS} active={ui.preset} onPick={pickPreset} />
+          <button
+            type="button"
+            data-testid="present-toggle"
+            aria-pressed={ui.present}
+            onClick={() => setUi((u) => ({ ...u, present: !u.present }))}
+            title="Presenter view: large type, settings hidden (p)"
+          >
+            presenter view
           </button>
-        </p>
-      )}
-      <main className="layout">
-        <aside className="sidebar" aria-label="Settings">
-          <Controls state={state} dispatch={dispatch} />
-        </aside>
+          <button type="button" data-testid="share-open" onClick={() => setShareOpen(true)} title="Share (s)">
+            share
+          </button>
+          <FileMenu
+            engine={engine}
+            dataset={dataset}
+            panels={panels}
+            state={state}
+            backend={backend?.name ?? null}
+            link={linkFor({ embed: false, hide: [], present: false })}
+            dispatch={dispatch}
+            onUi={(flags) => setUi(flags)}
+            report={report}
+          />
+          <button
+            type="button"
+            className="icon"
+            data-testid="help-open"
+            aria-label="Keyboard shortcuts"
+            title="Keyboard shortcuts (?)"
+            onClick={() => setHelpOpen(true)}
+          >
+            ?
+          </button>
+        </div>
+      </header>
+      {banner}
+      {activePreset && storyOpen && <StoryCard preset={activePreset} onClose={() => setStoryOpen(false)} />}
+      <main className={`layout${shows('controls') ? '' : ' no-sidebar'}`}>
+        {shows('controls') && (
+          <aside className="sidebar" aria-label="Settings">
+            <Controls state={state} dispatch={dispatch} />
+          </aside>
+        )}
         <div className="content">
-          <div className="overview" ref={overviewRef}>
-            <PaperTable
-              panels={panels}
-              colors={colors}
-              evaluation={state.evaluation}
-              nTest={dataset?.testY.length ?? 0}
-            />
-            <section className="card" aria-labelledby="curve-title">
-              <h2 id="curve-title">Robust accuracy against ε</h2>
-              <RobustCurve
-                series={series}
-                currentEps={state.evaluation.eps}
-                norm={state.evaluation.norm}
-                width={chartWidth}
-                height={200}
-                caption={
-                  series.length === 0
-                    ? 'Computed when training ends: exact 2D search of every test ball at each ε.'
-                    : `Exact 2D search of every test ball (${normLabel(state.evaluation.norm)}); at ε = 0 it is the test accuracy.`
-                }
-              />
-            </section>
-            {dataset && (
-              <DataView
-                dataset={dataset}
-                evaluation={state.evaluation}
-                width={chartWidth}
-                nnSpec={state.panels.find((p) => p.method === NN_METHOD)}
-              />
-            )}
-          </div>
+          {overviewCards > 0 && (
+            <div className="overview" ref={overviewRef}>
+              {shows('table') && (
+                <PaperTable
+                  panels={panels}
+                  colors={colors}
+                  evaluation={state.evaluation}
+                  nTest={dataset?.testY.length ?? 0}
+                />
+              )}
+              {shows('curve') && (
+                <section className="card" aria-labelledby="curve-title">
+                  <h2 id="curve-title">Robust accuracy against ε</h2>
+                  <RobustCurve
+                    series={series}
+                    currentEps={state.evaluation.eps}
+                    norm={state.evaluation.norm}
+                    width={chartWidth}
+                    height={200}
+                    caption={
+                      series.length === 0
+                        ? 'Computed when training ends: exact 2D search of every test ball at each ε.'
+                        : `Exact 2D search of every test ball (${normLabel(state.evaluation.norm)}); at ε = 0 it is the test accuracy.`
+                    }
+                  />
+                </section>
+              )}
+              {shows('data') && dataset && (
+                <DataView
+                  dataset={dataset}
+                  evaluation={state.evaluation}
+                  width={chartWidth}
+                  nnSpec={state.panels.find((p) => p.method === NN_METHOD)}
+                />
+              )}
+            </div>
+          )}
           <div className="panels-head">
             <h2>
               Methods{' '}
@@ -326,96 +637,46 @@ export function App({
                 {dataset ? `on ${dataset.name}` : ''}
               </span>
             </h2>
-            {dataset && (
-              <FieldLegend
-                legend={fieldLegend(state.field.kind, dataset.nClasses, sharedRange, state.evaluation.norm)}
-                classes={dataset.nClasses > 2 ? dataset.nClasses : undefined}
-                width={220}
-              />
+            {shows('legend') && legend}
+            {shows('legend') && (
+              <p className="key">
+                ● train ◇ test · <span className="robust-key">□ robust ball</span> ·{' '}
+                <span className="broken-key">□ not robust</span> · ✕ attack point found by PGD
+              </p>
             )}
-            <p className="key">
-              ● train ◇ test · <span className="robust-key">□ robust ball</span> ·{' '}
-              <span className="broken-key">□ not robust</span> · ✕ attack point found by PGD
-            </p>
           </div>
-          <div
-            className="panels"
-            ref={panelsRef}
-            style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
-          >
-            {dataset &&
-              panels.map((p) => {
-                const spec = state.panels.find((s) => s.id === p.info.id);
-                if (!spec) return null;
-                return (
-                  <MethodPanel
-                    key={p.info.id}
-                    view={p}
-                    spec={spec}
-                    dataset={dataset}
-                    evaluation={state.evaluation}
-                    viewSettings={state.view}
-                    fieldKind={state.field.kind}
-                    fieldRange={sharedRange}
-                    size={size}
-                    paths={paths.get(p.info.id) ?? null}
-                    color={colors.get(p.info.id) ?? '#888'}
-                    highlight={
-                      hover && hover.panelId === p.info.id
-                        ? { split: hover.at.split, index: hover.at.index }
-                        : null
-                    }
-                    onHover={onHover}
-                    onExport={onExport}
-                    observe={observe}
-                    dispatch={dispatch}
-                  />
-                );
-              })}
-          </div>
-          <Explanations />
+          {dataset && (
+            <EditBar
+              tool={tool}
+              onTool={setTool}
+              addLabel={Math.min(addLabel, dataset.nClasses - 1)}
+              onAddLabel={setAddLabel}
+              addSplit={addSplit}
+              onAddSplit={setAddSplit}
+              nClasses={dataset.nClasses}
+              edits={state.data.edits.length}
+              canUndo={canUndo(session)}
+              canRedo={canRedo(session)}
+              onUndo={() => dispatch({ type: 'undo' })}
+              onRedo={() => dispatch({ type: 'redo' })}
+              fineTuneEpochs={fineTuneEpochs(state.train.epochs)}
+            />
+          )}
+          {panelGrid}
+          {shows('explain') && <Explanations />}
         </div>
       </main>
-      {hover && (
-        <div
-          className="tooltip"
-          role="tooltip"
-          style={{
-            left: Math.min(hover.at.clientX + 14, window.innerWidth - 250),
-            top: hover.at.clientY + 14,
-          }}
-        >
-          <strong>
-            {hover.at.split} point #{hover.at.index}
-          </strong>{' '}
-          {hoverPanel && <span className="muted">({hoverPanel.info.label})</span>}
-          {hover.info ? (
-            <dl>
-              <dt>class / predicted</dt>
-              <dd>
-                {hover.info.label} / {hover.info.predicted}
-              </dd>
-              <dt>margin z_y − max z_c</dt>
-              <dd>{num(hover.info.margin)}</dd>
-              <dt>local Lipschitz (paper’s ratio in its ε-ball)</dt>
-              <dd>{num(hover.info.lipschitz)}</dd>
-              <dt>slope ‖∇ₓ margin‖{state.evaluation.norm === 'linf' ? '₁' : '₂'}</dt>
-              <dd>{num(hover.info.gradientNorm)}</dd>
-              <dt>robust radius (exact 2D search)</dt>
-              <dd>
-                {hover.info.robustRadius >= hover.info.radiusCap
-                  ? `≥ ${num(hover.info.radiusCap)}`
-                  : hover.info.robustRadius === 0
-                    ? '0 (misclassified)'
-                    : `${num(hover.info.robustRadius)} ± ${num(hover.info.robustRadiusTolerance)}`}
-              </dd>
-            </dl>
-          ) : (
-            <p className="muted">computing…</p>
-          )}
-        </div>
-      )}
-      <span hidden data-testid="status" data-state={status} />
+      {tooltip}
+      {summary}
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} presets={PRESETS} />
+      <ShareDialog
+        open={shareOpen}
+        onClose={() => setShareOpen(false)}
+        link={linkFor}
+        omitted={share.omitted}
+        hideChoices={HIDE_CHOICES}
+      />
+      {statusFlag}
     </div>
   );
 }

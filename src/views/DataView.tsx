@@ -17,7 +17,15 @@ export function DataView(props: {
   const r = props.nnSpec?.r ?? twoR / 2;
   const norm = normLabel(sep.norm);
   return (
-    <section className="card data-card" aria-labelledby="data-title">
+    <section
+      className="card data-card"
+      aria-labelledby="data-title"
+      data-testid="data-view"
+      data-separation={twoR}
+      data-ntrain={dataset.trainY.length}
+      data-ntest={dataset.testY.length}
+      data-version={dataset.version}
+    >
       <h2 id="data-title">
         Separation of the data
         <Help title="Separation">

@@ -1,10 +1,18 @@
 /** One method's panel: its picture, its numbers under it, and its own settings (which retrain it alone). */
 import { memo, useCallback, useEffect, useState } from 'react';
-import type { DatasetInfo, PanelSpec, PathsReply, EvalSettings, FieldKind } from '../engine/protocol.ts';
+import {
+  IMPORTED_METHOD,
+  type DatasetInfo,
+  type PanelSpec,
+  type PathsReply,
+  type EvalSettings,
+  type FieldKind,
+} from '../engine/protocol.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import type { Action, ViewSettings } from '../state/settings.ts';
 import { NN_METHOD, normLabel } from '../state/settings.ts';
 import { PanelPlot, Sparkline, type PanelPlotHover } from './charts/index.ts';
+import type { PanelPlotEditing } from './charts/PanelPlot.tsx';
 import type { PanelView } from './useEngine.ts';
 import { dataValue, num, pct } from './format.ts';
 import { Help } from './Help.tsx';
@@ -26,6 +34,10 @@ export interface MethodPanelProps {
   /** Registers the panel's element, so pictures pause while it is scrolled out of view. */
   readonly observe: (panelId: string, el: Element | null) => void;
   readonly dispatch: (a: Action) => void;
+  /** Hand edits of the points on this panel's plot; null where the page only shows (an embed). */
+  readonly editing: PanelPlotEditing | null;
+  /** The embed's figure: the picture and the numbers, without the panel's own settings and downloads. */
+  readonly compact: boolean;
 }
 
 /** Memoised: a training page re-renders often, and a panel need only redraw when its own props change. */
@@ -36,7 +48,15 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
   // A stable ref: a new callback each render would unobserve and re-observe the panel on every frame.
   const observeRef = useCallback((el: HTMLElement | null) => observe(spec.id, el), [observe, spec.id]);
   const nTest = dataset.testY.length;
-  const current = metrics !== null && metrics.eps === evaluation.eps && metrics.norm === evaluation.norm;
+  const current =
+    metrics !== null &&
+    metrics.eps === evaluation.eps &&
+    metrics.norm === evaluation.norm &&
+    metrics.dataVersion === dataset.version;
+  // Verdicts per test point are drawn on the points they were computed for: after an edit that added or deleted
+  // test points, they wait for fresh ones.
+  const aligned = metrics !== null && metrics.ballStatus.length === nTest;
+  const imported = spec.method === IMPORTED_METHOD;
   const step = progress?.step ?? 0;
   const done = progress?.done ?? false;
   const stateText = progress?.stopped
@@ -44,6 +64,8 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
     : done
       ? spec.method === NN_METHOD
         ? 'built, not trained'
+        : imported
+          ? 'opened from a file, not trained here'
         : `done · ${progress?.epoch ?? 0} epochs`
       : `epoch ${progress?.epoch ?? 0} · step ${step} / ${progress?.totalSteps ?? '…'}`;
   return (
@@ -68,8 +90,8 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
           <span className="source">Source: {info.source}</span>
           {info.variantLabel && <span className="source">Variant: {info.variantLabel}</span>}
         </Help>
-        <PanelSettings spec={spec} dispatch={props.dispatch} />
-        {spec.method !== NN_METHOD && (
+        {!props.compact && !imported && <PanelSettings spec={spec} dispatch={props.dispatch} />}
+        {!props.compact && spec.method !== NN_METHOD && (
           <button
             type="button"
             className="icon"
@@ -80,15 +102,17 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
             ⤓
           </button>
         )}
-        <button
-          type="button"
-          className="icon"
-          title="Remove this panel"
-          aria-label={`Remove ${info.label}`}
-          onClick={() => props.dispatch({ type: 'removePanel', id: spec.id })}
-        >
-          ×
-        </button>
+        {!props.compact && (
+          <button
+            type="button"
+            className="icon"
+            title="Remove this panel"
+            aria-label={`Remove ${info.label}`}
+            onClick={() => props.dispatch({ type: 'removePanel', id: spec.id })}
+          >
+            ×
+          </button>
+        )}
       </header>
       <PanelPlot
         box={dataset.box}
@@ -104,13 +128,14 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
         showTrain={viewSettings.showTrain}
         showTest={viewSettings.showTest}
         showBalls={viewSettings.showBalls}
-        ballStatus={metrics?.ballStatus ?? null}
-        advX={metrics?.advX ?? null}
-        advSuccess={metrics?.advSuccess ?? null}
+        ballStatus={aligned ? metrics.ballStatus : null}
+        advX={aligned ? metrics.advX : null}
+        advSuccess={aligned ? metrics.advSuccess : null}
         paths={viewSettings.showPaths && props.paths ? props.paths : null}
         fieldRange={props.fieldRange}
         highlight={props.highlight}
         onHover={(p) => props.onHover(spec.id, p)}
+        editing={props.editing}
         label={`${info.label}: ${props.fieldKind} field, decision boundary, points and ε-balls`}
       />
       <p className={`panel-state${progress?.stopped ? ' warn' : ''}`} role="status">
@@ -174,7 +199,14 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
           search at 0.999·r)
         </p>
       )}
-      {spec.method !== NN_METHOD && (
+      {spec.imported?.reported && (
+        <p className="reported" data-testid="reported">
+          The runner reported: test {pct(spec.imported.reported.testAcc)}, adv{' '}
+          {pct(spec.imported.reported.advTestAcc)} at ε = {spec.imported.reported.eps} (
+          {normLabel(spec.imported.reported.norm)}), Lip. {num(spec.imported.reported.lipschitz)}.
+        </p>
+      )}
+      {spec.method !== NN_METHOD && !imported && !props.compact && (
         <Sparkline
           values={progress?.epochLosses ?? []}
           width={size}
@@ -208,11 +240,11 @@ function PanelSettings({ spec, dispatch }: { spec: PanelSpec; dispatch: (a: Acti
   if (spec.method === NN_METHOD) {
     return (
       <details className="settings">
-        <summary title="Settings of this panel">⚙</summary>
+        <summary title="Settings of this panel" aria-label="Settings of this panel">⚙</summary>
         <div className="settings-body">
           <label>
             r (blank: half the separation)
-            <DraftNumber value={spec.r} min={1e-6} max={10} onCommit={(r) => update({ r })} />
+            <DraftNumber value={spec.r} min={1e-6} max={10} label="r" onCommit={(r) => update({ r })} />
           </label>
         </div>
       </details>
@@ -221,7 +253,12 @@ function PanelSettings({ spec, dispatch }: { spec: PanelSpec; dispatch: (a: Acti
   const method = METHOD_INFO[spec.method]!;
   return (
     <details className="settings">
-      <summary title="Settings of this panel (changing one retrains this panel only)">⚙</summary>
+      <summary
+        title="Settings of this panel (changing one retrains this panel only)"
+        aria-label={`Settings of ${spec.method} (retrains this panel only)`}
+      >
+        ⚙
+      </summary>
       <div className="settings-body">
         {method.variants && (
           <label>
@@ -307,9 +344,17 @@ export function SliderField(props: {
         step={integer && !log ? 1 : (hi - lo) / 200}
         value={toSlider(draft)}
         data-testid={props.testId}
+        aria-label={props.label}
+        aria-valuetext={String(draft)}
         onChange={(e) => setDraft(fromSlider(Number(e.target.value)))}
       />
-      <DraftNumber value={draft} min={min} max={max} onCommit={(v) => v !== null && setDraft(v)} />
+      <DraftNumber
+        value={draft}
+        min={min}
+        max={max}
+        label={`${props.label}, typed`}
+        onCommit={(v) => v !== null && setDraft(v)}
+      />
     </label>
   );
 }
@@ -319,6 +364,7 @@ function DraftNumber(props: {
   value: number | null;
   min: number;
   max: number;
+  label: string;
   onCommit: (v: number | null) => void;
 }) {
   const [text, setText] = useState(props.value === null ? '' : String(props.value));
@@ -345,6 +391,7 @@ function DraftNumber(props: {
       inputMode="decimal"
       value={text}
       aria-invalid={bad}
+      aria-label={props.label}
       title={bad ? `Use a number from ${props.min} to ${props.max}` : undefined}
       onChange={(e) => setText(e.target.value)}
       onBlur={commit}

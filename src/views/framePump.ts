@@ -21,6 +21,11 @@ export interface PumpSettings {
   readonly running: boolean;
   /** The configured field resolution: used when paused, the ceiling while training. */
   readonly resolution: number;
+  /**
+   * Least time between two pictures while training (0: every displayed frame). Under prefers-reduced-motion the
+   * page asks for a picture twice a second instead of animating.
+   */
+  readonly minIntervalMs?: number;
 }
 
 /** The adaptive resolution's next value after a request that took `costMs`. */
@@ -107,7 +112,9 @@ export class FramePump {
         this.delivered = true;
         this.deliver(reply.frames);
       }
-      this.nextAt = performance.now() + FRAME_COST_FACTOR * reply.costMs;
+      this.nextAt =
+        performance.now() +
+        Math.max(FRAME_COST_FACTOR * reply.costMs, running ? (this.settings.minIntervalMs ?? 0) : 0);
       if (running && reply.frames.length > 0) {
         this.trainingResolution = nextTrainingResolution(resolution, reply.costMs, this.settings.resolution);
       }

@@ -1,6 +1,7 @@
 /**
  * Keeps the engine in step with the page's settings: new data or shared training settings retrain every panel;
- * a new ε or norm only re-evaluates; one panel's settings retrain that panel alone.
+ * hand edits of the points keep every model and go on training; a new ε or norm only re-evaluates; one panel's
+ * settings retrain that panel alone.
  */
 import { useEffect, useRef } from 'react';
 import type { EngineApi } from '../engine/protocol.ts';
@@ -36,6 +37,12 @@ export function useEngineSync(
       });
       return;
     }
+    if (prev.data.edits !== state.data.edits)
+      run(async () => {
+        await engine.setEdits(state.data.edits);
+        // A finished page trains again after an edit (the networks fine-tune on the edited points).
+        if (playing.current) await engine.play();
+      });
     if (!sameJson(prev.evaluation, state.evaluation)) run(() => engine.setEvaluation(state.evaluation));
     if (!sameJson(prev.field, state.field)) run(() => engine.setField(state.field));
     if (prev.speed !== state.speed) run(() => engine.setSpeed(state.speed));

@@ -68,6 +68,49 @@ describe('the engine pool', () => {
     for (const e of [...one.engines, ...three.engines]) e.dispose();
   });
 
+  it('forwards hand edits to every part: the same numbers with one engine or two, one dataset event per change', async () => {
+    const one = pooled(1);
+    const two = pooled(2);
+    const edits = [
+      { op: 'move', split: 'train', index: 2, x: 0.25, y: 0.25 },
+      { op: 'add', split: 'train', x: -0.5, y: 0.75, label: 1 },
+      { op: 'delete', split: 'test', index: 0 },
+    ] as const;
+    for (const { pool } of [one, two]) {
+      await pool.configure(CONFIG);
+      await pool.step();
+      await pool.setEdits(edits);
+      await pool.step();
+    }
+    for (const id of ['a', 'b', 'c', 'd']) {
+      const x = one.metrics(id);
+      const y = two.metrics(id);
+      expect([y.step, y.dataVersion]).toEqual([id === 'd' ? 0 : 2, 2]);
+      expect([y.trainAcc, y.testAcc, y.advTestAcc, y.robustCount, y.lipschitz, y.nn]).toEqual([
+        x.trainAcc,
+        x.testAcc,
+        x.advTestAcc,
+        x.robustCount,
+        x.lipschitz,
+        x.nn,
+      ]);
+      expect(y.ballStatus).toHaveLength(29);
+    }
+    const datasets = two.events.flatMap((e) => (e.type === 'dataset' ? [e.dataset] : []));
+    expect(datasets.map((d) => [d.version, d.edits, d.trainY.length, d.testY.length])).toEqual([
+      [1, 0, 60, 30],
+      [2, 3, 61, 29],
+    ]);
+    // An invalid list: every part refuses it, the page hears it once.
+    await two.pool.setEdits([{ op: 'delete', split: 'test', index: 99 }]);
+    const errors = two.events.flatMap((e) => (e.type === 'error' ? [e] : []));
+    expect(errors.map((e) => e.panelId)).toEqual([null]);
+    expect(errors[0]!.message).toMatch(
+      /^Edit 1 of 1 cannot apply: point 99 of the test split does not exist/,
+    );
+    for (const e of [...one.engines, ...two.engines]) e.dispose();
+  });
+
   it('says "not running" only when every part has stopped, and places a new panel on the least loaded part', async () => {
     const { pool, engines, events } = pooled(2);
     await pool.configure({ ...CONFIG, panels: [panel('a', 'natural'), panel('b', 'nn'), panel('c', 'nn')] });
