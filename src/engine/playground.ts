@@ -128,6 +128,11 @@ export class PlaygroundEngine implements EngineApi {
   private panels: Panel[] = [];
   private playing = false;
   private pendingEvaluation: EvalSettings | null = null;
+  /**
+   * Commands queued behind the lock that make the metrics being computed stale or that the user waits on (a
+   * configure, a step, a reset): a metrics refresh stops early for them, and they refresh the metrics themselves.
+   */
+  private commandsWaiting = 0;
   private speed: Speed = 'max';
   private loopRunning = false;
   private nextMetricsAt = 0;
@@ -160,7 +165,9 @@ export class PlaygroundEngine implements EngineApi {
   configure(config: EngineConfig): Promise<void> {
     const version = ++this.versions;
     this.configureCalls++;
+    this.commandsWaiting++;
     return this.exclusive(async () => {
+      this.commandsWaiting--;
       const source = buildDataset(config.data);
       // An invalid edit list rejects the configuration like any invalid setting (the lock reports it).
       const data = editedDataset(source, config.edits);
@@ -306,7 +313,9 @@ export class PlaygroundEngine implements EngineApi {
   step(): Promise<void> {
     this.playing = false;
     this.emit({ type: 'running', running: false }, []);
+    this.commandsWaiting++;
     return this.exclusive(async () => {
+      this.commandsWaiting--;
       for (const p of this.panels) await p.trainer?.trainStep();
       await this.finishDone();
       this.emitProgress();
@@ -317,7 +326,9 @@ export class PlaygroundEngine implements EngineApi {
   reset(): Promise<void> {
     this.playing = false;
     this.emit({ type: 'running', running: false }, []);
+    this.commandsWaiting++;
     return this.exclusive(async () => {
+      this.commandsWaiting--;
       this.panels = this.panels.map((p) => {
         disposePanel(p);
         return this.createPanel(p.spec, p.generation + 1);
@@ -537,7 +548,8 @@ export class PlaygroundEngine implements EngineApi {
     const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
     for (const p of order) {
       // A newer threat model or newer points are queued: these metrics would be stale on arrival.
-      if (this.pendingEvaluation || this.pendingEdits.length > 0) break;
+      // Queued work makes these metrics stale on arrival: a newer threat model, edits, or new data altogether.
+      if (this.pendingEvaluation || this.pendingEdits.length > 0 || this.commandsWaiting > 0) break;
       if (this.metricsStale(p)) await this.emitMetrics(p);
     }
   }

@@ -914,7 +914,7 @@ export function encodeState(state: DemoState, ui: UiFlags, launch: LaunchFlags):
     const withEdits = search.length;
     search = write(false);
     omitted.push(
-      `the ${s.data.edits.length} hand edits of the points: with them the link would be ${(withEdits / 1024).toFixed(0)} kB, over the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold`,
+      `the ${s.data.edits.length} hand edits of the points: with them the link would be ${(withEdits / 1024).toFixed(1)} kB, over the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold`,
     );
   }
   return { search, omitted };
@@ -983,7 +983,7 @@ export function decodeState(search: string): Decoded {
   const notices: string[] = [];
   if (search.length > MAX_SEARCH_LENGTH) {
     notices.push(
-      `This link is ${(search.length / 1024).toFixed(0)} kB long, more than the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold; opening the default page.`,
+      `This link is ${(search.length / 1024).toFixed(1)} kB long, more than the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold; opening the default page.`,
     );
     return defaults(notices);
   }

@@ -2,7 +2,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { fineTuneEpochs, type PathsReply, type PointInfo } from '../engine/protocol.ts';
 import type { PointEdit, Split } from '../core/datasets/edits.ts';
-import type { BackendName } from '../ml/backend.ts';
 import { SERIES_COLORS } from '../render/colors.ts';
 import { fieldRange } from '../render/field.ts';
 import { DEFAULT_STATE, NN_METHOD, normLabel } from '../state/settings.ts';
@@ -48,15 +47,16 @@ function defaultTool(): EditTool {
 }
 
 const URL_WRITE_DELAY_MS = 250;
-const HIDE_CHOICES = (Object.entries(HIDE_KEYS) as [HideKey, string][]).map(([key, label]) => ({ key, label }));
+const HIDE_CHOICES = (Object.entries(HIDE_KEYS) as [HideKey, string][]).map(([key, label]) => ({
+  key,
+  label,
+}));
 /** Under prefers-reduced-motion, a training panel's picture changes at most this often. */
 const REDUCED_MOTION_FRAME_MS = 500;
 
 function useReducedMotion(): boolean {
   const query = '(prefers-reduced-motion: reduce)';
-  const [reduced, setReduced] = useState(
-    () => typeof matchMedia === 'function' && matchMedia(query).matches,
-  );
+  const [reduced, setReduced] = useState(() => typeof matchMedia === 'function' && matchMedia(query).matches);
   useEffect(() => {
     if (typeof matchMedia !== 'function') return;
     const m = matchMedia(query);
@@ -239,7 +239,11 @@ export function App({ launch }: { launch: Launch }) {
   );
   // A point's numbers describe the data they were computed on: an edit closes the tooltip.
   const dataVersion = dataset?.version;
-  useEffect(() => setHover(null), [dataVersion]);
+  const [hoverVersion, setHoverVersion] = useState(dataVersion);
+  if (dataVersion !== hoverVersion) {
+    setHoverVersion(dataVersion);
+    setHover(null);
+  }
 
   // ---- hand edits of the points ----
   const [tool, setTool] = useState<EditTool>(defaultTool);
@@ -410,7 +414,11 @@ export function App({ launch }: { launch: Launch }) {
     </p>
   );
   const panelGrid = (
-    <div className="panels" ref={panelsRef} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
+    <div
+      className="panels"
+      ref={panelsRef}
+      style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
+    >
       {dataset &&
         panels.map((p) => {
           const spec = state.panels.find((s) => s.id === p.info.id);

@@ -228,7 +228,10 @@ export function FileMenu(props: FileMenuProps) {
             },
           },
         }));
-        const nn = panelFromPreset(PANEL_PRESETS.find((p) => p.method === NN_METHOD)!, `p${panelsOut.length}`);
+        const nn = panelFromPreset(
+          PANEL_PRESETS.find((p) => p.method === NN_METHOD)!,
+          `p${panelsOut.length}`,
+        );
         props.dispatch({
           type: 'load',
           state: {
@@ -246,10 +249,7 @@ export function FileMenu(props: FileMenuProps) {
         const decoded = decodeState(opened.search);
         props.dispatch({ type: 'load', state: decoded.state });
         props.onUi(decoded.ui);
-        say(
-          decoded.notices.length === 0,
-          [opened.message, ...decoded.notices].join(' '),
-        );
+        say(decoded.notices.length === 0, [opened.message, ...decoded.notices].join(' '));
         return;
       }
     }

@@ -66,7 +66,7 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
         ? 'built, not trained'
         : imported
           ? 'opened from a file, not trained here'
-        : `done · ${progress?.epoch ?? 0} epochs`
+          : `done · ${progress?.epoch ?? 0} epochs`
       : `epoch ${progress?.epoch ?? 0} · step ${step} / ${progress?.totalSteps ?? '…'}`;
   return (
     <article
@@ -240,7 +240,9 @@ function PanelSettings({ spec, dispatch }: { spec: PanelSpec; dispatch: (a: Acti
   if (spec.method === NN_METHOD) {
     return (
       <details className="settings">
-        <summary title="Settings of this panel" aria-label="Settings of this panel">⚙</summary>
+        <summary title="Settings of this panel" aria-label="Settings of this panel">
+          ⚙
+        </summary>
         <div className="settings-body">
           <label>
             r (blank: half the separation)

@@ -48,8 +48,8 @@ export function ShortcutsDialog({
       <h3>On a plot (with the drag, add or delete tool)</h3>
       <p>
         <kbd>Tab</kbd> to a plot, <kbd>]</kbd> / <kbd>[</kbd> select the next / previous point, arrows move it
-        (<kbd>Shift</kbd>: farther), <kbd>Delete</kbd> removes it; with the add tool <kbd>Enter</kbd> adds a point
-        at the centre.
+        (<kbd>Shift</kbd>: farther), <kbd>Delete</kbd> removes it; with the add tool <kbd>Enter</kbd> adds a
+        point at the centre.
       </p>
       <form method="dialog">
         <button type="submit" autoFocus>

@@ -17,21 +17,19 @@ export function useEngineSync(
   report: (message: string) => void,
 ): void {
   const applied = useRef<{ engine: EngineApi; state: DemoState } | null>(null);
-  const chain = useRef<Promise<unknown>>(Promise.resolve());
   useEffect(() => {
     if (!engine) return;
     // A new engine (another backend) knows nothing yet: configure it from scratch.
     const prev = applied.current?.engine === engine ? applied.current.state : null;
     applied.current = { engine, state };
+    // Calls go out at once, in order: the engine queues them behind its lock in the order they arrive, and a
+    // configure() queued there cuts short the metrics of a re-evaluation before it (they would be stale).
     const run = (task: () => Promise<unknown>) => {
-      chain.current = chain.current
-        .then(task)
-        .catch((e: unknown) => report(e instanceof Error ? e.message : String(e)));
+      task().catch((e: unknown) => report(e instanceof Error ? e.message : String(e)));
     };
     if (!prev || needsReconfigure(prev, state)) {
       run(async () => {
-        await engine.setSpeed(state.speed);
-        await engine.configure(engineConfig(state));
+        await Promise.all([engine.setSpeed(state.speed), engine.configure(engineConfig(state))]);
         // pause() computes the metrics of a paused page; play() computes them as training goes.
         await (playing.current ? engine.play() : engine.pause());
       });

@@ -5,15 +5,7 @@
 import { useEffect, useRef } from 'react';
 
 export type ShortcutAction =
-  | 'playPause'
-  | 'step'
-  | 'reset'
-  | 'preset'
-  | 'help'
-  | 'undo'
-  | 'redo'
-  | 'present'
-  | 'share';
+  'playPause' | 'step' | 'reset' | 'preset' | 'help' | 'undo' | 'redo' | 'present' | 'share';
 
 export const SHORTCUTS: readonly { keys: string; action: ShortcutAction; what: string }[] = [
   { keys: 'Space', action: 'playPause', what: 'play / pause training' },
@@ -78,7 +70,11 @@ export function useShortcuts(handler: (action: ShortcutAction, preset?: number) 
       const typing = t !== null && (TYPING.test(t.tagName) || t.isContentEditable);
       // Undo in a text field undoes its text; space or → on a button, slider or summary is theirs.
       if (typing) return;
-      if ((hit.action === 'playPause' || hit.action === 'step') && t && /^(BUTTON|SUMMARY|A)$/.test(t.tagName))
+      if (
+        (hit.action === 'playPause' || hit.action === 'step') &&
+        t &&
+        /^(BUTTON|SUMMARY|A)$/.test(t.tagName)
+      )
         return;
       if (t?.closest('dialog') && hit.action !== 'help') return;
       e.preventDefault();

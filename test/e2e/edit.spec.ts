@@ -36,7 +36,9 @@ async function pixelOf(page: Page, x: number, y: number): Promise<{ x: number; y
   return { x: r.x + left + (x - xMin) * k, y: r.y + top + (yMax - y) * k };
 }
 
-test('drag, add, delete, undo and redo points; the separation and the construction follow', async ({ page }) => {
+test('drag, add, delete, undo and redo points; the separation and the construction follow', async ({
+  page,
+}) => {
   const log = await openApp(page, '/?backend=wasm&epochs=40');
   await page.getByLabel(/upload CSV/).setInputFiles({
     name: 'four.csv',

@@ -11,7 +11,8 @@ async function saved(download: Download): Promise<Buffer> {
 
 async function openMenu(page: Page): Promise<void> {
   const menu = page.locator('details.file-menu');
-  if (!(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) await page.getByTestId('file-menu').click();
+  if (!(await menu.evaluate((d) => (d as HTMLDetailsElement).open)))
+    await page.getByTestId('file-menu').click();
 }
 
 test('a model and the dataset go out and come back in; a PNG figure restores its setup', async ({ page }) => {
@@ -50,17 +51,25 @@ test('a model and the dataset go out and come back in; a PNG figure restores its
 
   // The figure as PNG carries the link; change ε, open the PNG, and ε is back.
   await openMenu(page);
-  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const [pngDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-png').click(),
+  ]);
   const png = await saved(pngDownload);
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(png.includes(Buffer.from('robust-playground-link'))).toBe(true);
-  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const [svgDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-svg').click(),
+  ]);
   const svg = (await saved(svgDownload)).toString('utf8');
   expect(svg).toContain('<svg');
   expect((svg.match(/<image /g) ?? []).length).toBeGreaterThanOrEqual(6);
   await page.getByTestId('eps-slider').fill('0.2');
   await expect(page.getByTestId('eps-value')).toHaveText('0.200');
-  await page.getByTestId('open-files').setInputFiles({ name: 'figure.png', mimeType: 'image/png', buffer: png });
+  await page
+    .getByTestId('open-files')
+    .setInputFiles({ name: 'figure.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('eps-value')).toHaveText('0.100');
 
   // The dataset as CSV, opened again: the same points, now as an imported CSV.
@@ -73,8 +82,10 @@ test('a model and the dataset go out and come back in; a PNG figure restores its
   const lines = csv.trim().split('\n');
   expect(lines[0]).toBe('x1,x2,label,split');
   expect(lines.length).toBe(1 + 400 + 400);
-  await page.getByTestId('open-files').setInputFiles({ name: 'moons-copy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await expect(page.getByTestId('dataset-name')).toContainText('moons-copy');
+  await page
+    .getByTestId('open-files')
+    .setInputFiles({ name: 'moons-copy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('dataset-name')).toContainText('moons-copy', { timeout: 30_000 });
   await expect(page.getByTestId('data-view')).toHaveAttribute('data-ntrain', '400');
   await expect(page.getByTestId('data-view')).toHaveAttribute('data-ntest', '400');
 

@@ -70,8 +70,10 @@ describe('undoable point edits', () => {
 });
 
 describe('keyboard shortcuts', () => {
-  const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) =>
-    shortcutOf({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+  const key = (
+    k: string,
+    mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {},
+  ) => shortcutOf({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
   it('maps the lecture keys', () => {
     expect(key(' ')).toEqual({ action: 'playPause' });
     expect(key('ArrowRight')).toEqual({ action: 'step' });

@@ -372,7 +372,7 @@ describe('a link that cannot carry everything', () => {
     expect(search).toBe('?v=1');
     expect(omitted).toHaveLength(1);
     expect(omitted[0]).toMatch(
-      /^the 2000 hand edits of the points: with them the link would be \d+ kB, over the 16 kB/,
+      /^the 2000 hand edits of the points: with them the link would be \d+\.\d kB, over the 16 kB/,
     );
     expect(decoded.notices).toEqual([]);
   });
@@ -590,7 +590,7 @@ describe('a bad parameter', () => {
     const d = decodeState(`?v=1&epochs=3&x=${'a'.repeat(MAX_SEARCH_LENGTH)}`);
     expect(d.state).toEqual(DEFAULT_STATE);
     expect(d.notices).toEqual([
-      'This link is 16 kB long, more than the 16 kB a link may hold; opening the default page.',
+      'This link is 16.0 kB long, more than the 16 kB a link may hold; opening the default page.',
     ]);
   });
 });
