@@ -428,6 +428,9 @@ export class PlaygroundEngine implements EngineApi {
       if (!data || !config || data.test.y.length === 0) return;
       const { norm } = config.evaluation;
       for (const panel of this.panels) {
+        // Curves take seconds per panel: a queued command (new data, a step, a reset, edits) goes first; the
+        // views ask again for the curves of the page it leaves.
+        if (this.commandsWaiting > 0 || this.pendingEdits.length > 0) break;
         const classifier = classifierOf(panel);
         if (!classifier) continue;
         const bound = await this.boundOf(panel);

@@ -14,7 +14,7 @@ import type { DatasetName } from '../core/datasets/index.ts';
 import type { PanelSpec } from '../engine/protocol.ts';
 import { METHOD_INFO } from '../ml/methods/catalog.ts';
 import { defaultHyper, NN_METHOD, type DemoState } from './settings.ts';
-import type { UiFlags } from './urlState.ts';
+import type { UiFlags } from './url/params.ts';
 
 /** The control a preset invites the audience to move. */
 export interface PresetFocus {

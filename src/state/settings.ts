@@ -267,8 +267,12 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a, typedArrayAware) === JSON.stringify(b, typedArrayAware);
 }
 
+/** Typed arrays as plain arrays, and object keys in sorted order: equal settings compare equal however built. */
 function typedArrayAware(_key: string, value: unknown): unknown {
-  return ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return value;
 }
 
 /** The norm's symbol for labels. */

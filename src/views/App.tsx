@@ -6,7 +6,8 @@ import { SERIES_COLORS } from '../render/colors.ts';
 import { fieldRange } from '../render/field.ts';
 import { DEFAULT_STATE, NN_METHOD, normLabel } from '../state/settings.ts';
 import { canRedo, canUndo, reduceSession, startSession, type SessionAction } from '../state/history.ts';
-import { encodeState, HIDE_KEYS, type HideKey, type UiFlags } from '../state/urlState.ts';
+import type { HideKey, UiFlags } from '../state/urlState.ts';
+import { HIDE_CHOICES, useShareLink } from './useShareLink.ts';
 import { PRESETS } from '../state/presets.ts';
 import type { Launch } from '../state/launch.ts';
 import type { EditTool } from './charts/PanelPlot.tsx';
@@ -15,6 +16,8 @@ import { LecturePicker, StoryCard } from './LecturePicker.tsx';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { LiveSummary } from './LiveSummary.tsx';
 import { useShortcuts } from './useShortcuts.ts';
+import { useReducedMotion } from './useReducedMotion.ts';
+import { PointTooltip } from './PointTooltip.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { FileMenu } from './FileMenu.tsx';
 import { startEmbedBridge } from './embedBridge.ts';
@@ -31,7 +34,6 @@ import { CURVE_EPS, useEngineSync } from './useEngineSync.ts';
 import { useWidth } from './useWidth.ts';
 import { useVisibility } from './useVisibility.ts';
 import { workerCount } from '../state/launch.ts';
-import { num } from './format.ts';
 import { reportError } from './errors.ts';
 
 const PANEL_MIN = 260;
@@ -46,26 +48,8 @@ function defaultTool(): EditTool {
   return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches ? 'inspect' : 'move';
 }
 
-const URL_WRITE_DELAY_MS = 250;
-const HIDE_CHOICES = (Object.entries(HIDE_KEYS) as [HideKey, string][]).map(([key, label]) => ({
-  key,
-  label,
-}));
 /** Under prefers-reduced-motion, a training panel's picture changes at most this often. */
 const REDUCED_MOTION_FRAME_MS = 500;
-
-function useReducedMotion(): boolean {
-  const query = '(prefers-reduced-motion: reduce)';
-  const [reduced, setReduced] = useState(() => typeof matchMedia === 'function' && matchMedia(query).matches);
-  useEffect(() => {
-    if (typeof matchMedia !== 'function') return;
-    const m = matchMedia(query);
-    const on = () => setReduced(m.matches);
-    m.addEventListener('change', on);
-    return () => m.removeEventListener('change', on);
-  }, []);
-  return reduced;
-}
 
 export function App({ launch }: { launch: Launch }) {
   const [session, dispatchSession] = useReducer(reduceSession, launch.state, startSession);
@@ -84,33 +68,7 @@ export function App({ launch }: { launch: Launch }) {
   const shows = (k: HideKey) => !hidden.has(k) && !ui.embed;
 
   // ---- the link: the page's state, written into the address bar as it changes ----
-  const share = useMemo(
-    () => encodeState(state, ui, { pinned: backendChoice, workers: launch.workers }),
-    [state, ui, backendChoice, launch.workers],
-  );
-  useEffect(() => {
-    const t = setTimeout(() => {
-      const url = new URL(window.location.href);
-      url.search = share.search;
-      window.history.replaceState(null, '', url);
-    }, URL_WRITE_DELAY_MS);
-    return () => clearTimeout(t);
-  }, [share.search]);
-  const linkFor = useCallback(
-    (options: { embed: boolean; hide: readonly string[]; present: boolean }) => {
-      const flags: UiFlags = {
-        ...ui,
-        embed: options.embed,
-        present: options.present,
-        hide: HIDE_CHOICES.map((h) => h.key).filter((k) => options.hide.includes(k)),
-      };
-      const url = new URL(window.location.href);
-      url.search = encodeState(state, flags, { pinned: backendChoice, workers: launch.workers }).search;
-      url.hash = '';
-      return url.toString();
-    },
-    [state, ui, backendChoice, launch.workers],
-  );
+  const { share, linkFor } = useShareLink(state, ui, backendChoice, launch.workers);
 
   const { visibleIds, observe } = useVisibility();
   const reducedMotion = useReducedMotion();
@@ -458,43 +416,12 @@ export function App({ launch }: { launch: Launch }) {
     />
   );
   const tooltip = hover && (
-    <div
-      className="tooltip"
-      role="tooltip"
-      style={{
-        left: Math.min(hover.at.clientX + 14, window.innerWidth - 250),
-        top: hover.at.clientY + 14,
-      }}
-    >
-      <strong>
-        {hover.at.split} point #{hover.at.index}
-      </strong>{' '}
-      {hoverPanel && <span className="muted">({hoverPanel.info.label})</span>}
-      {hover.info ? (
-        <dl>
-          <dt>class / predicted</dt>
-          <dd>
-            {hover.info.label} / {hover.info.predicted}
-          </dd>
-          <dt>margin z_y − max z_c</dt>
-          <dd>{num(hover.info.margin)}</dd>
-          <dt>local Lipschitz (paper’s ratio in its ε-ball)</dt>
-          <dd>{num(hover.info.lipschitz)}</dd>
-          <dt>slope ‖∇ₓ margin‖{state.evaluation.norm === 'linf' ? '₁' : '₂'}</dt>
-          <dd>{num(hover.info.gradientNorm)}</dd>
-          <dt>robust radius (exact 2D search)</dt>
-          <dd>
-            {hover.info.robustRadius >= hover.info.radiusCap
-              ? `≥ ${num(hover.info.radiusCap)}`
-              : hover.info.robustRadius === 0
-                ? '0 (misclassified)'
-                : `${num(hover.info.robustRadius)} ± ${num(hover.info.robustRadiusTolerance)}`}
-          </dd>
-        </dl>
-      ) : (
-        <p className="muted">computing…</p>
-      )}
-    </div>
+    <PointTooltip
+      at={hover.at}
+      info={hover.info}
+      panelLabel={hoverPanel?.info.label ?? null}
+      norm={state.evaluation.norm}
+    />
   );
   const statusFlag = <span hidden data-testid="status" data-state={status} />;
   const summary = (

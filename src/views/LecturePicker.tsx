@@ -39,6 +39,7 @@ export function StoryCard({ preset, onClose }: { preset: LecturePreset; onClose:
     <section className="story" aria-labelledby="story-title" data-testid="story">
       <h2 id="story-title">{preset.title}</h2>
       <p>{preset.story}</p>
+      {preset.focus && <p className="story-focus">Try it: {preset.focus.hint}</p>}
       <button type="button" className="icon" aria-label="Hide the story" onClick={onClose}>
         ×
       </button>

@@ -71,6 +71,7 @@ test('a model and the dataset go out and come back in; a PNG figure restores its
     .getByTestId('open-files')
     .setInputFiles({ name: 'figure.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('eps-value')).toHaveText('0.100');
+  await expect(page.locator('[data-testid="panel"][data-method="imported"]')).toHaveCount(0);
 
   // The dataset as CSV, opened again: the same points, now as an imported CSV.
   await openMenu(page);
@@ -85,7 +86,7 @@ test('a model and the dataset go out and come back in; a PNG figure restores its
   await page
     .getByTestId('open-files')
     .setInputFiles({ name: 'moons-copy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await expect(page.getByTestId('dataset-name')).toContainText('moons-copy', { timeout: 30_000 });
+  await expect(page.getByTestId('dataset-name')).toContainText('moons-copy', { timeout: 90_000 });
   await expect(page.getByTestId('data-view')).toHaveAttribute('data-ntrain', '400');
   await expect(page.getByTestId('data-view')).toHaveAttribute('data-ntest', '400');
 

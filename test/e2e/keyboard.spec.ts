@@ -58,11 +58,14 @@ test('lecture shortcuts and sliders work from the keyboard alone', async ({ page
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
   const before = (await readPanels(page)).find((p) => p.method === 'natural')!.step;
   await page.keyboard.press('ArrowRight');
+  // A step waits for the metrics of the panel being evaluated when it arrives (seconds on a busy machine).
   await expect
-    .poll(async () => (await readPanels(page)).find((p) => p.method === 'natural')!.step)
+    .poll(async () => (await readPanels(page)).find((p) => p.method === 'natural')!.step, { timeout: 60_000 })
     .toBe(before + 1);
   await page.keyboard.press('r');
-  await expect.poll(async () => (await readPanels(page)).find((p) => p.method === 'natural')!.step).toBe(0);
+  await expect
+    .poll(async () => (await readPanels(page)).find((p) => p.method === 'natural')!.step, { timeout: 60_000 })
+    .toBe(0);
 
   // ? lists the shortcuts; Escape closes the list.
   await page.keyboard.press('?');

@@ -89,3 +89,12 @@ describe('keyboard shortcuts', () => {
     expect(key('r', { altKey: true })).toBeNull();
   });
 });
+
+describe('settings comparison', () => {
+  it('treats the same settings built in another key order as equal', async () => {
+    const { sameJson } = await import('../../src/state/settings.ts');
+    expect(sameJson({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameJson({ x: Float64Array.of(1, 2) }, { x: [1, 2] })).toBe(true);
+  });
+});
