@@ -550,8 +550,8 @@ export class PlaygroundEngine implements EngineApi {
     // The trained panels first: the 1-NN construction's attack is the slowest (a distance to every training point).
     const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
     for (const p of order) {
-      // A newer threat model or newer points are queued: these metrics would be stale on arrival.
-      // Queued work makes these metrics stale on arrival: a newer threat model, edits, or new data altogether.
+      // Queued work makes these metrics stale on arrival (a newer threat model, edits, new data), or the user
+      // waits on it (a step, a reset): it goes first.
       if (this.pendingEvaluation || this.pendingEdits.length > 0 || this.commandsWaiting > 0) break;
       if (this.metricsStale(p)) await this.emitMetrics(p);
     }
