@@ -16,7 +16,7 @@ import { MODEL_FORMAT, ModelJsonError, parseModelJson, type ModelJson } from '..
 import { PNG_LINK_KEY, PngError, PNG_SIGNATURE, readPngText } from '../core/formats/pngText.ts';
 import { RESULTS_FORMAT } from '../core/formats/resultsJson.ts';
 import { isResultsJson, readResultsFolder, ResultsFolderError, type ResultsFolder } from './resultsFolder.ts';
-import type { ImportedPoints } from './settings.ts';
+import { importedPoints, type ImportedPoints } from './settings.ts';
 
 /** Files larger than this are refused before they are read. */
 export const MAX_OPEN_BYTES = 50 * 1024 * 1024;
@@ -270,15 +270,7 @@ function classifyCsv(fullName: string, name: string, text: string): Opened {
       return {
         kind: 'dataset',
         name: ds.name,
-        points: {
-          name: ds.name,
-          nClasses: ds.nClasses,
-          trainX: ds.train.x,
-          trainY: ds.train.y,
-          testX: ds.test.x,
-          testY: ds.test.y,
-          box: ds.meta.box,
-        },
+        points: importedPoints(ds),
         message: `Loaded ${name}: ${ds.train.y.length} train and ${ds.test.y.length} test points, ${ds.nClasses} classes.`,
       };
     } catch (e) {

@@ -9,7 +9,7 @@ import { DATASETS, datasetFromCsv, DatasetError, growBox } from '../core/dataset
 import { CsvError, parseDatasetCsv } from '../core/formats/datasetCsv.ts';
 import { ModelJsonError, parseModelJson, type ModelJson } from '../core/formats/modelJson.ts';
 import { RESULTS_FORMAT } from '../core/formats/resultsJson.ts';
-import type { ImportedPoints } from './settings.ts';
+import { importedPoints, type ImportedPoints } from './settings.ts';
 
 /** The name the runner gives the dataset CSV beside results.json. */
 export const RUNNER_DATASET_FILE = 'dataset.csv';
@@ -241,15 +241,7 @@ export function readResultsFolder(files: readonly TextFile[]): ResultsFolder {
     const box = Object.hasOwn(DATASETS, results.dataset.name)
       ? growBox({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 }, ds.train.x, ds.test.x)
       : ds.meta.box;
-    points = {
-      name: ds.name,
-      nClasses: ds.nClasses,
-      trainX: ds.train.x,
-      trainY: ds.train.y,
-      testX: ds.test.x,
-      testY: ds.test.y,
-      box,
-    };
+    points = importedPoints(ds, box);
   } catch (e) {
     if (e instanceof CsvError || e instanceof DatasetError) {
       throw new ResultsFolderError('dataset', csvFile.name, `${csvFile.name}: ${e.message}`);

@@ -2,7 +2,8 @@
  * The page's settings as one plain object, changed only by named actions (`reduce`), and the mapping from it to
  * the engine's configuration. No tensors, no DOM.
  */
-import type { Norm } from '../core/types.ts';
+import type { Box, Norm } from '../core/types.ts';
+import type { Dataset } from '../core/datasets/dataset.ts';
 import { DATASETS, type DatasetName } from '../core/datasets/index.ts';
 import type { Activation } from '../ml/model.ts';
 import type { OptimizerName } from '../ml/optimizer.ts';
@@ -25,6 +26,19 @@ import type {
 
 /** Points imported from a CSV file, held by the page so that a reset never loses them. */
 export type ImportedPoints = PointArrays;
+
+/** A dataset's points in the shape the page holds (and the engine's `points` source takes). */
+export function importedPoints(ds: Dataset, box: Box = ds.meta.box): ImportedPoints {
+  return {
+    name: ds.name,
+    nClasses: ds.nClasses,
+    trainX: ds.train.x,
+    trainY: ds.train.y,
+    testX: ds.test.x,
+    testY: ds.test.y,
+    box,
+  };
+}
 
 export interface DataSettings {
   readonly name: DatasetName | 'csv';

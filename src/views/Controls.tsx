@@ -1,13 +1,7 @@
 /** The settings: data, threat model, training, architecture, what to draw, and panels to add. */
 import { useState } from 'react';
-import {
-  COMMON_PARAMS,
-  DATASETS,
-  DatasetError,
-  datasetFromCsv,
-  type DatasetName,
-} from '../core/datasets/index.ts';
-import { CsvError, parseDatasetCsv } from '../core/formats/datasetCsv.ts';
+import { COMMON_PARAMS, DATASETS, type DatasetName } from '../core/datasets/index.ts';
+import { classifyOpened } from '../state/openFile.ts';
 import type { Norm } from '../core/types.ts';
 import type { FieldKind } from '../engine/protocol.ts';
 import {
@@ -33,31 +27,18 @@ export function Controls({ state, dispatch }: { state: DemoState; dispatch: (a: 
   const params = data.name === 'csv' ? {} : data.params[data.name];
   const [csvMessage, setCsvMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const onCsv = async (file: File) => {
-    try {
-      const text = await file.text();
-      const csv = parseDatasetCsv(text);
-      const ds = datasetFromCsv(csv, file.name.replace(/\.csv$/i, ''));
-      dispatch({
-        type: 'importCsv',
-        points: {
-          name: ds.name,
-          nClasses: ds.nClasses,
-          trainX: ds.train.x,
-          trainY: ds.train.y,
-          testX: ds.test.x,
-          testY: ds.test.y,
-          box: ds.meta.box,
-        },
-      });
-      setCsvMessage({
-        ok: true,
-        text: `Loaded ${file.name}: ${ds.train.y.length} train and ${ds.test.y.length} test points, ${ds.nClasses} classes.`,
-      });
-    } catch (e) {
-      const why = e instanceof CsvError || e instanceof DatasetError ? e.message : String(e);
+    // One reader for every way a dataset comes in (this button, the header's "open", a results folder).
+    const opened = classifyOpened([{ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }]);
+    if (opened.kind === 'dataset') {
+      dispatch({ type: 'importCsv', points: opened.points });
+      setCsvMessage({ ok: true, text: opened.message });
+    } else {
       setCsvMessage({
         ok: false,
-        text: `${file.name} was not loaded — ${why} Your current data is unchanged.`,
+        text:
+          opened.kind === 'error'
+            ? opened.message
+            : `${file.name} is not a dataset CSV (x1,x2,label,split); open it with “export / open” in the header. Your current data is unchanged.`,
       });
     }
   };
