@@ -1,23 +1,35 @@
 /**
  * What the engine computes about a dataset and a panel's classifier for the views: the dataset's points and
- * separation, a picture (the field on a grid), and the metrics at one threat model. Stateless: the engine
+ * separation, a picture (the field on a grid), the metrics at one threat model, one point's probe and the PGD
+ * paths. Stateless: the engine
  * decides when, and owns the panels.
  */
-import type { Box, Norm } from '../core/types.ts';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/rng.ts';
+import type { Box, LabelledPoints, Norm } from '../core/types.ts';
 import type { Dataset } from '../core/datasets/index.ts';
 import { separation } from '../core/geometry.ts';
 import type { Classifier } from '../ml/classifier.ts';
+import { pgd, EVAL_PGD } from '../ml/attacks.ts';
 import {
   accuracy,
   adversarialAccuracy,
+  argmaxRows,
   exactRobustAccuracy,
   gridFields,
   logitsOf,
   predict,
 } from '../ml/metrics.ts';
 import { localLipschitz } from '../ml/localLipschitz.ts';
-import { gradientNorms } from './pointProbes.ts';
-import { BALL, type DatasetInfo, type EvalSettings, type FieldKind, type MetricsEvent } from './protocol.ts';
+import { gradientNorms, marginOf, robustRadius } from './pointProbes.ts';
+import {
+  BALL,
+  type DatasetInfo,
+  type EvalSettings,
+  type FieldKind,
+  type MetricsEvent,
+  type PointInfo,
+} from './protocol.ts';
 
 /** Most cells per side of the `ratio` field: it runs a 10-step search per cell. */
 const RATIO_MAX_RESOLUTION = 48;
@@ -148,4 +160,81 @@ export async function panelMetrics(
     lipschitzPerPoint: lip.perPoint,
     lipschitzLabel: lip.label,
   };
+}
+
+/**
+ * One point's local picture (the hover tooltip): prediction, margin, slope, the paper's ratio in its ε-ball, and
+ * its exact robust radius by bisection under the margin's Lipschitz `bound`. Null for an index out of range.
+ */
+export async function pointProbe(
+  classifier: Classifier,
+  data: Dataset,
+  evaluation: EvalSettings,
+  seed: number,
+  bound: number,
+  split: 'train' | 'test',
+  index: number,
+): Promise<Omit<PointInfo, 'panelId'> | null> {
+  const points = data[split];
+  if (!(index >= 0 && index < points.y.length)) return null;
+  const { eps, norm } = evaluation;
+  const xy = Float32Array.from(points.x.subarray(2 * index, 2 * index + 2));
+  const label = points.y[index]!;
+  const single: LabelledPoints = { x: Float64Array.from(xy), y: Int32Array.of(label) };
+  const logits = await logitsOf(classifier, xy);
+  const predicted = argmaxRows(logits, data.nClasses)[0]!;
+  const margin = marginOf(logits, label, data.nClasses);
+  const slope = await gradientNorms(classifier, xy, data.nClasses, norm, label);
+  const lip = await localLipschitz(classifier, single, {
+    eps,
+    norm,
+    box: data.meta.box,
+    seed,
+    direction: 'repo',
+  });
+  const cap = Math.max(4 * eps, 0.5 * (data.meta.box.xMax - data.meta.box.xMin));
+  const radius = await robustRadius(classifier, single, data.nClasses, norm, bound, cap, margin);
+  return {
+    split,
+    index,
+    label,
+    predicted,
+    margin,
+    gradientNorm: slope[0]!,
+    lipschitz: lip.perPoint[0]!,
+    robustRadius: radius.radius,
+    robustRadiusTolerance: radius.tolerance,
+    radiusCap: cap,
+  };
+}
+
+/** PGD paths of every test point (`[steps + 1, nTest, 2]`): one run each, from the evaluation attack's first start. */
+export async function pgdPaths(
+  classifier: Classifier,
+  data: Dataset,
+  evaluation: EvalSettings,
+  seed: number,
+): Promise<{ steps: number; path: Float32Array }> {
+  const { eps, norm } = evaluation;
+  const n = data.test.y.length;
+  const preset = EVAL_PGD(eps);
+  // One run per point, from the evaluation attack's first random start: a path to draw, not the verdict.
+  const path = tf.tidy(() => {
+    const x = tf.tensor2d(Float32Array.from(data.test.x), [n, 2]);
+    const y = tf.oneHot(tf.tensor1d(data.test.y, 'int32'), data.nClasses).toFloat() as tf.Tensor2D;
+    const run = pgd(classifier, x, y, {
+      ...preset,
+      restarts: 1,
+      keepBest: false,
+      keepPath: true,
+      eps,
+      norm,
+      box: data.meta.box,
+      rng: new Rng(seed),
+    });
+    return run.path!;
+  });
+  const values = Float32Array.from(await path.data());
+  path.dispose();
+  return { steps: preset.steps, path: values };
 }

@@ -11,9 +11,8 @@
  * gets a new data version, numbered when the call arrives (configure and setEdits alike), so the engines of a pool
  * agree on it however each coalesces a burst of edits; the dataset event and every metric name the version.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../core/rng.ts';
-import type { Box, LabelledPoints } from '../core/types.ts';
+import type { Box } from '../core/types.ts';
 import type { Dataset } from '../core/datasets/index.ts';
 import { EditError, type PointEdit } from '../core/datasets/edits.ts';
 import { separation } from '../core/geometry.ts';
@@ -25,15 +24,19 @@ import { Trainer } from '../ml/trainer.ts';
 import { NearestNeighbourClassifier } from '../ml/nnClassifier.ts';
 import { marginLipschitzBound } from '../ml/lipschitzBound.ts';
 import type { Classifier } from '../ml/classifier.ts';
-import { pgd, EVAL_PGD } from '../ml/attacks.ts';
-import { accuracy, argmaxRows, exactRobustAccuracy, gridPoints, logitsOf } from '../ml/metrics.ts';
-import { localLipschitz } from '../ml/localLipschitz.ts';
+import { accuracy, exactRobustAccuracy, gridPoints } from '../ml/metrics.ts';
 import { modelFromJson, modelToJsonText } from '../ml/modelIo.ts';
 import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
 import { buildDataset, editedDataset, importedMethodSpec, panelInfo, specText } from './panelSetup.ts';
-import { gradientNorms, marginOf, robustRadius } from './pointProbes.ts';
-import { datasetInfo, panelMetrics, picture, pictureResolution } from './panelEvaluation.ts';
+import {
+  datasetInfo,
+  panelMetrics,
+  pgdPaths,
+  picture,
+  pictureResolution,
+  pointProbe,
+} from './panelEvaluation.ts';
 import {
   fineTuneEpochs,
   IMPORTED_METHOD,
@@ -353,39 +356,17 @@ export class PlaygroundEngine implements EngineApi {
       const config = this.config;
       const classifier = panel && classifierOf(panel);
       if (!panel || !data || !config || !classifier) return null;
-      const points = data[split];
-      if (!(index >= 0 && index < points.y.length)) return null;
-      const { eps, norm } = config.evaluation;
-      const xy = Float32Array.from(points.x.subarray(2 * index, 2 * index + 2));
-      const label = points.y[index]!;
-      const single: LabelledPoints = { x: Float64Array.from(xy), y: Int32Array.of(label) };
-      const logits = await logitsOf(classifier, xy);
-      const predicted = argmaxRows(logits, data.nClasses)[0]!;
-      const margin = marginOf(logits, label, data.nClasses);
-      const slope = await gradientNorms(classifier, xy, data.nClasses, norm, label);
-      const lip = await localLipschitz(classifier, single, {
-        eps,
-        norm,
-        box: data.meta.box,
-        seed: config.train.seed,
-        direction: 'repo',
-      });
       const bound = await this.boundOf(panel);
-      const cap = Math.max(4 * eps, 0.5 * (data.meta.box.xMax - data.meta.box.xMin));
-      const radius = await robustRadius(classifier, single, data.nClasses, norm, bound, cap, margin);
-      return {
-        panelId,
+      const probe = await pointProbe(
+        classifier,
+        data,
+        config.evaluation,
+        config.train.seed,
+        bound,
         split,
         index,
-        label,
-        predicted,
-        margin,
-        gradientNorm: slope[0]!,
-        lipschitz: lip.perPoint[0]!,
-        robustRadius: radius.radius,
-        robustRadiusTolerance: radius.tolerance,
-        radiusCap: cap,
-      };
+      );
+      return probe && { panelId, ...probe };
     });
   }
 
@@ -396,28 +377,8 @@ export class PlaygroundEngine implements EngineApi {
       const config = this.config;
       const classifier = panel && classifierOf(panel);
       if (!panel || !data || !config || !classifier || data.test.y.length === 0) return null;
-      const { eps, norm } = config.evaluation;
-      const n = data.test.y.length;
-      const preset = EVAL_PGD(eps);
-      // One run per point, from the evaluation attack's first random start: a path to draw, not the verdict.
-      const path = tf.tidy(() => {
-        const x = tf.tensor2d(Float32Array.from(data.test.x), [n, 2]);
-        const y = tf.oneHot(tf.tensor1d(data.test.y, 'int32'), data.nClasses).toFloat() as tf.Tensor2D;
-        const run = pgd(classifier, x, y, {
-          ...preset,
-          restarts: 1,
-          keepBest: false,
-          keepPath: true,
-          eps,
-          norm,
-          box: data.meta.box,
-          rng: new Rng(config.train.seed),
-        });
-        return run.path!;
-      });
-      const values = Float32Array.from(await path.data());
-      path.dispose();
-      return { panelId, generation: panel.generation, steps: preset.steps, path: values };
+      const { steps, path } = await pgdPaths(classifier, data, config.evaluation, config.train.seed);
+      return { panelId, generation: panel.generation, steps, path };
     });
   }
 
