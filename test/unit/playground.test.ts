@@ -2,14 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../../src/cli/nodeBackend.ts';
 import { PlaygroundEngine } from '../../src/engine/playground.ts';
-import { panel, smallConfig } from './engineFixtures.ts';
-import type {
-  EngineConfig,
-  EngineEvent,
-  FrameEvent,
-  MetricsEvent,
-  PanelProgress,
-} from '../../src/engine/protocol.ts';
+import { panel, recordEngine, smallConfig } from './engineFixtures.ts';
+import type { EngineConfig, EngineEvent, FrameEvent, MetricsEvent } from '../../src/engine/protocol.ts';
 import { makeDataset } from '../../src/core/datasets/index.ts';
 import { exactRobustness } from '../../src/core/exactRobustness.ts';
 import { nearestNeighbourConstruction } from '../../src/core/theorem.ts';
@@ -22,19 +16,6 @@ const CONFIG: EngineConfig = smallConfig({
   resolution: 16,
   panels: [panel('a', 'natural'), panel('b', 'trades', { beta: 6 }), panel('c', 'nn')],
 });
-
-function recorder() {
-  const events: EngineEvent[] = [];
-  const engine = new PlaygroundEngine((e) => events.push(e), false);
-  const last = <T extends EngineEvent['type']>(type: T, panelId: string) =>
-    events.filter((e) => e.type === type && 'panelId' in e && e.panelId === panelId).at(-1) as
-      Extract<EngineEvent, { type: T }> | undefined;
-  const progress = (panelId: string): PanelProgress | undefined =>
-    events
-      .flatMap((e) => (e.type === 'progress' ? e.progress.filter((p) => p.panelId === panelId) : []))
-      .at(-1);
-  return { events, engine, last, progress };
-}
 
 /** The picture of one panel (forced fresh by asking at a resolution not asked before). */
 async function frameOf(engine: PlaygroundEngine, panelId: string, resolution = 16): Promise<FrameEvent> {
@@ -63,7 +44,7 @@ describe('the playground engine', () => {
   });
 
   it('trains every panel in lockstep from the same initial weights and reports fresh metrics', async () => {
-    const { events, engine, last, progress } = recorder();
+    const { events, engine, last, progress } = recordEngine();
     await engine.configure(CONFIG);
     const first = await frameOf(engine, 'a');
     expect(first.step).toBe(0);
@@ -94,7 +75,7 @@ describe('the playground engine', () => {
   });
 
   it('re-evaluates at a new ε without training a step', async () => {
-    const { events, engine, last, progress } = recorder();
+    const { events, engine, last, progress } = recordEngine();
     await engine.configure(CONFIG);
     await trainToEnd(engine, events);
     const before = last('metrics', 'a')!;
@@ -110,7 +91,7 @@ describe('the playground engine', () => {
   });
 
   it('retrains only the panel whose settings change', async () => {
-    const { events, engine, progress } = recorder();
+    const { events, engine, progress } = recordEngine();
     await engine.configure(CONFIG);
     await engine.step();
     await engine.step();
@@ -141,7 +122,7 @@ describe('the playground engine', () => {
   });
 
   it('gives a hovered point a robust radius that the exact search confirms on both sides', async () => {
-    const { engine } = recorder();
+    const { engine } = recordEngine();
     await engine.configure({ ...CONFIG, panels: [panel('c', 'nn')] });
     const data = makeDataset({ name: 'moons', nTrain: 60, nTest: 30, seed: 1, noise: 0.1 });
     const info = (await engine.pointInfo('c', 'test', 0))!;
@@ -166,7 +147,7 @@ describe('the playground engine', () => {
   });
 
   it('stops a diverging panel with a message that says what to do', async () => {
-    const { events, engine, progress } = recorder();
+    const { events, engine, progress } = recordEngine();
     await engine.configure({
       ...CONFIG,
       train: { ...CONFIG.train, lr: 1e30, optimizer: 'sgd' },
@@ -180,7 +161,7 @@ describe('the playground engine', () => {
   });
 
   it('answers picture requests only for panels whose picture changed', async () => {
-    const { engine } = recorder();
+    const { engine } = recordEngine();
     await engine.configure(CONFIG);
     const ids = ['a', 'b', 'c'];
     const first = await engine.frames({ panelIds: ids, resolution: 12 });
@@ -211,7 +192,7 @@ describe('the playground engine', () => {
 
   it('frees every tensor when disposed', async () => {
     const before = tf.memory().numTensors;
-    const { events, engine } = recorder();
+    const { events, engine } = recordEngine();
     await engine.configure(CONFIG);
     await engine.step();
     await engine.setField({ kind: 'gradient', resolution: 8 });
