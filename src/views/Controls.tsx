@@ -11,7 +11,7 @@ import {
   type Action,
   type DemoState,
 } from '../state/settings.ts';
-import { SliderField } from './MethodPanel.tsx';
+import { SliderField } from './SliderField.tsx';
 import { Help } from './Help.tsx';
 
 const FIELD_LABELS: Record<FieldKind, string> = {

@@ -201,7 +201,7 @@ export function ShareDialog({
           value={elementCode}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button type="button" onClick={() => void copy(elementRef.current, 'Element snippet')}>
+        <button type="button" onClick={() => void copy(elementRef.current, 'element snippet')}>
           Copy element snippet
         </button>
         <p className="share-hint">
