@@ -12,10 +12,15 @@ if (!existsSync(chromiumPath)) {
   process.exit(1);
 }
 
-const PORT = 4179;
+// E2E_PORT and E2E_OUT_DIR let two checkouts (or two people) run the browser tests at once without sharing a
+// port or a build folder; CI uses the defaults.
+const PORT = Number(process.env.E2E_PORT ?? 4179);
+const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
+const RESULTS_DIR = process.env.E2E_OUT_DIR ? `${OUT_DIR}-results` : 'test-results';
 
 export default defineConfig({
   testDir: 'test/e2e',
+  outputDir: RESULTS_DIR,
   // Reference images live next to the specs, one name per screenshot: test/e2e/screenshots/desktop-1280x800.png.
   snapshotPathTemplate: '{testDir}/screenshots/{arg}{ext}',
   // A missing reference image is written and the test passes; an existing one is compared.
@@ -59,7 +64,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 180_000,
