@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { createBrowserEngine } from './startEngine.ts';
 import type { EngineApi, EngineEvent } from './protocol.ts';
 import type { BackendName } from '../ml/backend.ts';
+import { installWorkerHooks } from './workerHooks.ts';
 
 const factory = {
   async create(onEvent: (event: EngineEvent) => void, pinned: BackendName | null) {
@@ -45,4 +46,5 @@ const factory = {
 
 export type WorkerFactory = typeof factory;
 
+installWorkerHooks();
 Comlink.expose(factory);

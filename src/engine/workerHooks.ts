@@ -1,0 +1,62 @@
+/**
+ * Test and support hooks on the engine worker's global scope, `self.__robustPlayground`: the browser tests read
+ * tfjs's memory through them and inject the faults the app must survive (a lost WebGPU device, a crashed
+ * worker). They reach nothing a page could not already do to its own worker, and hold no user data.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface EngineMemory {
+  readonly backend: string;
+  readonly numTensors: number;
+  readonly numBytes: number;
+  readonly numDataBuffers: number;
+}
+
+export interface WorkerHooks {
+  /** tfjs's live tensors and bytes on the active backend. */
+  memory(): EngineMemory;
+  /** `device.destroy()` on the WebGPU backend's device; false when the engine is not on WebGPU. */
+  loseWebGpuDevice(): boolean;
+  /** An uncaught error on the worker's event loop, as a bug in a library would throw one. */
+  crash(message?: string): void;
+}
+
+export function engineMemory(): EngineMemory {
+  const m = tf.memory();
+  return {
+    backend: tf.getBackend(),
+    numTensors: m.numTensors,
+    numBytes: m.numBytes,
+    numDataBuffers: m.numDataBuffers,
+  };
+}
+
+/** The part of a `GPUDevice` the engine watches. */
+export interface WebGpuDeviceLike {
+  destroy(): void;
+  readonly lost: Promise<{ readonly reason?: string; readonly message?: string }>;
+}
+
+/** The WebGPU backend's device, when the active backend is WebGPU. */
+export function webGpuDevice(): WebGpuDeviceLike | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device?: WebGpuDeviceLike }).device ?? null;
+}
+
+export function installWorkerHooks(scope: object = globalThis): WorkerHooks {
+  const hooks: WorkerHooks = {
+    memory: engineMemory,
+    loseWebGpuDevice() {
+      const device = webGpuDevice();
+      device?.destroy();
+      return device !== null;
+    },
+    crash(message = 'injected crash (test hook)') {
+      setTimeout(() => {
+        throw new Error(message);
+      });
+    },
+  };
+  Object.defineProperty(scope, '__robustPlayground', { value: hooks, configurable: true });
+  return hooks;
+}
