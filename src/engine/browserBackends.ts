@@ -8,7 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKENDS, type BackendName } from '../ml/backend.ts';
+import { BACKENDS, type BackendName, type BackendRefusal } from '../ml/backend.ts';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -36,10 +36,21 @@ interface GpuAdapterLike {
 
 /**
  * The order to try: `pinned` alone when given (tests and links pin a backend), else WebGPU, WebGL, wasm, cpu
- * without the GPU backends whose adapter is a software renderer.
+ * without the GPU backends whose adapter is a software renderer. `excluded` backends failed earlier in this
+ * session (a lost WebGPU device): they are left out, pinned or not, and reported with their reason.
  */
-export async function planBackends(pinned: BackendName | null): Promise<BrowserBackendPlan> {
-  const plan = await planOrder(pinned);
+export async function planBackends(
+  pinned: BackendName | null,
+  excluded: readonly BackendRefusal[] = [],
+): Promise<BrowserBackendPlan> {
+  const usable = pinned && !excluded.some((e) => e.name === pinned) ? pinned : null;
+  const planned = await planOrder(usable);
+  const out = (name: BackendName) => excluded.some((e) => e.name === name);
+  const plan: BrowserBackendPlan = {
+    order: planned.order.filter((b) => !out(b)),
+    skipped: [...excluded, ...planned.skipped.filter((s) => !out(s.name))],
+    detail: planned.detail,
+  };
   if (plan.order.includes('webgpu')) await loadWebGpuBackend();
   return plan;
 }

@@ -13,6 +13,7 @@ import type {
   EngineApi,
   EngineConfig,
   EngineEvent,
+  EngineMemory,
   EvalSettings,
   FieldSettings,
   FrameRequest,
@@ -182,8 +183,25 @@ export class EnginePool implements EngineApi {
     return this.all((part) => part.requestCurves(eps));
   }
 
+  recover(panelId: string): Promise<void> {
+    return this.ownerOf(panelId)?.recover(panelId) ?? Promise.resolve();
+  }
+
   exportModel(panelId: string): Promise<string | null> {
     return this.ownerOf(panelId)?.exportModel(panelId) ?? Promise.resolve(null);
+  }
+
+  /** The parts' tensors and bytes summed (each worker has its own tfjs); the backend is part 0's. */
+  async memory(): Promise<EngineMemory> {
+    const parts = await Promise.all(this.parts.map((part) => part.memory()));
+    const sum = (key: 'numTensors' | 'numBytes' | 'numDataBuffers') =>
+      parts.reduce((total, m) => total + m[key], 0);
+    return {
+      backend: parts[0]?.backend ?? '',
+      numTensors: sum('numTensors'),
+      numBytes: sum('numBytes'),
+      numDataBuffers: sum('numDataBuffers'),
+    };
   }
 
   private ownerOf(panelId: string): EngineApi | null {

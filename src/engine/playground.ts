@@ -26,8 +26,9 @@ import { marginLipschitzBound } from '../ml/lipschitzBound.ts';
 import type { Classifier } from '../ml/classifier.ts';
 import { accuracy, exactRobustAccuracy, gridPoints } from '../ml/metrics.ts';
 import { modelFromJson, modelToJsonText } from '../ml/modelIo.ts';
-import { BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
+import { activeWebGpuDevice, BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
+import { engineMemory, type EngineMemory } from './workerHooks.ts';
 import { buildDataset, editedDataset, importedMethodSpec, panelInfo, specText } from './panelSetup.ts';
 import {
   datasetInfo,
@@ -137,6 +138,7 @@ export class PlaygroundEngine implements EngineApi {
    */
   private commandsWaiting = 0;
   private speed: Speed = 'max';
+  private disposed = false;
   private loopRunning = false;
   private nextMetricsAt = 0;
   /** Picture requests queued behind the lock. */
@@ -162,6 +164,7 @@ export class PlaygroundEngine implements EngineApi {
     );
     this.backend = { name: choice.name, refused, detail, worker: this.inWorker };
     this.emit({ type: 'backend', backend: this.backend }, []);
+    this.watchDevice();
     return this.backend;
   }
 
@@ -344,6 +347,24 @@ export class PlaygroundEngine implements EngineApi {
     });
   }
 
+  recover(panelId: string): Promise<void> {
+    this.commandsWaiting++;
+    return this.exclusive(async () => {
+      this.commandsWaiting--;
+      const panel = this.panels.find((p) => p.spec.id === panelId);
+      if (!panel?.trainer?.stopped) return;
+      panel.trainer.recover();
+      // A new generation: the views drop the diverged model's pictures and numbers for the restored one's.
+      panel.generation++;
+      panel.frameKey = '';
+      panel.metricsStep = -1;
+      panel.bound = null;
+      this.emitProgress([panel]);
+      if (!this.playing) await this.emitMetrics(panel);
+      this.ensureLoop();
+    });
+  }
+
   setSpeed(speed: Speed): Promise<void> {
     this.speed = speed;
     return Promise.resolve();
@@ -435,10 +456,41 @@ export class PlaygroundEngine implements EngineApi {
     });
   }
 
+  memory(): Promise<EngineMemory> {
+    // Under the lock: a reading between two tasks, never one that catches a step's or a picture's temporaries.
+    return this.exclusive(() => Promise.resolve(engineMemory()));
+  }
+
   /** Frees every tensor the engine holds. */
   dispose(): void {
     this.playing = false;
+    this.disposed = true;
     this.disposePanels();
+  }
+
+  /**
+   * A lost WebGPU device (a driver reset, the GPU process restarted, `device.destroy()`) takes every tensor with
+   * it: the engine stops and says so, and the page starts a new engine without WebGPU.
+   */
+  private watchDevice(): void {
+    const device = activeWebGpuDevice();
+    if (!device) return;
+    void device.lost.then((info) => {
+      if (this.disposed) return;
+      this.playing = false;
+      const why = [info.reason, info.message].filter(Boolean).join(': ');
+      this.emit(
+        {
+          type: 'fault',
+          fault: {
+            kind: 'device-lost',
+            backend: 'webgpu',
+            message: `the WebGPU device was lost${why ? ` (${why})` : ''}`,
+          },
+        },
+        [],
+      );
+    });
   }
 
   // ---- the training loop ----
@@ -725,6 +777,9 @@ export class PlaygroundEngine implements EngineApi {
       totalSteps: p.trainer?.totalSteps ?? 0,
       done: !p.trainer || p.trainer.done,
       stopped: p.trainer?.stopped?.message ?? null,
+      lastGood: p.trainer?.stopped ? p.trainer.lastGood : null,
+      lr: p.trainer ? p.trainer.learningRate : null,
+      recoveries: p.trainer?.recoveries ?? 0,
       epochLosses: Float64Array.from(p.trainer?.epochLosses ?? []),
     }));
     this.emit(

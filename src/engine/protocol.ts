@@ -191,6 +191,12 @@ export interface PanelProgress {
   readonly done: boolean;
   /** Why training stopped early (divergence), with what to do; null otherwise. */
   readonly stopped: string | null;
+  /** Where {@link EngineApi.recover} would go back to (the last good weights), while stopped; null otherwise. */
+  readonly lastGood: { readonly step: number; readonly epoch: number } | null;
+  /** The learning rate the panel trains at now (the setting, halved once per recovery); null without training. */
+  readonly lr: number | null;
+  /** How many times the panel was recovered from a divergence since it last started from its initial weights. */
+  readonly recoveries: number;
   /** Mean training loss of each completed epoch (the sparkline). */
   readonly epochLosses: Float64Array;
 }
@@ -280,6 +286,17 @@ export interface CurveEvent {
   readonly robustAcc: Float64Array;
 }
 
+/**
+ * The engine cannot go on where it runs: the page restarts it (a new worker) with its settings, leaving the
+ * failed backend out.
+ */
+export interface EngineFault {
+  readonly kind: 'device-lost';
+  readonly backend: BackendName;
+  /** What happened, in words, for the notice and the backend badge. */
+  readonly message: string;
+}
+
 export type EngineEvent =
   | { readonly type: 'backend'; readonly backend: BackendInfo }
   | { readonly type: 'dataset'; readonly dataset: DatasetInfo }
@@ -289,6 +306,7 @@ export type EngineEvent =
   | MetricsEvent
   | CurveEvent
   | { readonly type: 'running'; readonly running: boolean }
+  | { readonly type: 'fault'; readonly fault: EngineFault }
   | { readonly type: 'error'; readonly panelId: string | null; readonly message: string };
 
 /** One point's local picture, answered on hover. */
@@ -322,6 +340,14 @@ export interface PathsReply {
   readonly path: Float32Array;
 }
 
+/** What tfjs holds: live tensors, their bytes and data buffers on the active backend (a pool: summed over its parts). */
+export interface EngineMemory {
+  readonly backend: string;
+  readonly numTensors: number;
+  readonly numBytes: number;
+  readonly numDataBuffers: number;
+}
+
 /** The engine's API, the same in the worker (through Comlink) and on the main thread. */
 export interface EngineApi {
   /** Replace everything: data, settings, panels. Every panel restarts from the shared initial weights. */
@@ -352,6 +378,13 @@ export interface EngineApi {
   paths(panelId: string): Promise<PathsReply | null>;
   /** The robust-accuracy-vs-ε curve of every panel at these radii (events follow). */
   requestCurves(eps: readonly number[]): Promise<void>;
+  /**
+   * A panel stopped by a divergence goes back to its last good weights and trains on at half its learning rate
+   * (the other panels are not touched; nothing happens to a panel that is not stopped).
+   */
+  recover(panelId: string): Promise<void>;
   /** The panel's model as `robust-mlp/1` JSON text (null for the 1-NN construction). */
   exportModel(panelId: string): Promise<string | null>;
+  /** tfjs's live tensors and bytes, read between two engine tasks (never mid-step): the memory tests' probe. */
+  memory(): Promise<EngineMemory>;
 }

@@ -3,20 +3,27 @@
  * Worker: no DOM. Events go back through the app's proxied callback, and pictures as the reply to `frames`,
  * with their buffers transferred rather than copied.
  */
+// First: Zod must be jitless before any schema is built (the CSP forbids eval; core/zodConfig.ts).
+import '../core/zodConfig.ts';
 import * as Comlink from 'comlink';
 import { createBrowserEngine } from './startEngine.ts';
 import type { EngineApi, EngineEvent } from './protocol.ts';
-import type { BackendName } from '../ml/backend.ts';
+import type { BackendName, BackendRefusal } from '../ml/backend.ts';
 import { installWorkerHooks } from './workerHooks.ts';
 
 const factory = {
-  async create(onEvent: (event: EngineEvent) => void, pinned: BackendName | null) {
+  async create(
+    onEvent: (event: EngineEvent) => void,
+    pinned: BackendName | null,
+    excluded: readonly BackendRefusal[],
+  ) {
     const engine = await createBrowserEngine(
       (event, transfer) => {
         void onEvent(Comlink.transfer(event, [...transfer]));
       },
       pinned,
       true,
+      excluded,
     );
     const api: EngineApi = {
       configure: (config) => engine.configure(config),
@@ -38,7 +45,9 @@ const factory = {
       pointInfo: (panelId, split, index) => engine.pointInfo(panelId, split, index),
       paths: (panelId) => engine.paths(panelId),
       requestCurves: (eps) => engine.requestCurves(eps),
+      recover: (panelId) => engine.recover(panelId),
       exportModel: (panelId) => engine.exportModel(panelId),
+      memory: () => engine.memory(),
     };
     return Comlink.proxy(api);
   },
@@ -47,4 +56,11 @@ const factory = {
 export type WorkerFactory = typeof factory;
 
 installWorkerHooks();
+// A rejected promise nobody awaited is a bug that may have left the engine half-updated: rethrown on the event
+// loop, it reaches the page as the worker's `error` event, and the page restarts the engine with its settings.
+self.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+  setTimeout(() => {
+    throw e.reason instanceof Error ? e.reason : new Error(String(e.reason));
+  });
+});
 Comlink.expose(factory);

@@ -4,13 +4,10 @@
  * worker). They reach nothing a page could not already do to its own worker, and hold no user data.
  */
 import * as tf from '@tensorflow/tfjs';
+import { activeWebGpuDevice } from '../ml/backend.ts';
+import type { EngineMemory } from './protocol.ts';
 
-export interface EngineMemory {
-  readonly backend: string;
-  readonly numTensors: number;
-  readonly numBytes: number;
-  readonly numDataBuffers: number;
-}
+export type { EngineMemory } from './protocol.ts';
 
 export interface WorkerHooks {
   /** tfjs's live tensors and bytes on the active backend. */
@@ -31,23 +28,11 @@ export function engineMemory(): EngineMemory {
   };
 }
 
-/** The part of a `GPUDevice` the engine watches. */
-export interface WebGpuDeviceLike {
-  destroy(): void;
-  readonly lost: Promise<{ readonly reason?: string; readonly message?: string }>;
-}
-
-/** The WebGPU backend's device, when the active backend is WebGPU. */
-export function webGpuDevice(): WebGpuDeviceLike | null {
-  if (tf.getBackend() !== 'webgpu') return null;
-  return (tf.backend() as unknown as { device?: WebGpuDeviceLike }).device ?? null;
-}
-
 export function installWorkerHooks(scope: object = globalThis): WorkerHooks {
   const hooks: WorkerHooks = {
     memory: engineMemory,
     loseWebGpuDevice() {
-      const device = webGpuDevice();
+      const device = activeWebGpuDevice();
       device?.destroy();
       return device !== null;
     },

@@ -15,6 +15,24 @@ export interface BackendChoice {
   readonly refused: readonly { readonly name: BackendName; readonly reason: string }[];
 }
 
+/** A backend the app will not use again this session, and why (e.g. its WebGPU device was lost). */
+export interface BackendRefusal {
+  readonly name: BackendName;
+  readonly reason: string;
+}
+
+/** The part of a `GPUDevice` the engine watches. */
+export interface WebGpuDeviceLike {
+  destroy(): void;
+  readonly lost: Promise<{ readonly reason?: string; readonly message?: string }>;
+}
+
+/** The WebGPU backend's device, when the active backend is WebGPU. */
+export function activeWebGpuDevice(): WebGpuDeviceLike | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device?: WebGpuDeviceLike }).device ?? null;
+}
+
 const INIT_TIMEOUT_MS = 15_000;
 
 export async function pickBackend(order: readonly BackendName[]): Promise<BackendChoice> {

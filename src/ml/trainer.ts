@@ -36,6 +36,18 @@ export interface StopReason {
   readonly message: string;
 }
 
+/** Where {@link Trainer.recover} goes back to: the weights at the end of the last sane epoch (or the start). */
+export interface CheckpointInfo {
+  readonly step: number;
+  readonly epoch: number;
+}
+
+/**
+ * An epoch's mean loss more than this many times the best epoch's so far is the start of a blow-up, not a
+ * checkpoint to go back to: a diverging run's loss usually climbs for a few epochs before it overflows.
+ */
+const CHECKPOINT_LOSS_FACTOR = 4;
+
 export class Trainer {
   readonly model: Mlp;
   readonly method: TrainingMethod;
@@ -49,7 +61,13 @@ export class Trainer {
   private yOneHot: tf.Tensor2D;
   private y: tf.Tensor1D;
   private n: number;
-  private readonly opt: ScheduledOptimizer;
+  private opt: ScheduledOptimizer;
+  /** The last good weights (clones share storage with the variables they copy, so keeping them is cheap). */
+  private checkpoint: CheckpointInfo & { readonly weights: tf.Tensor[] };
+  private bestEpochLoss = Infinity;
+  /** Halved by every {@link recover}: the learning rate is the schedule's times this. */
+  private lrScale = 1;
+  private recoveryCount = 0;
   private readonly shuffleRng: Rng;
   private readonly methodRng: Rng;
   private order: Int32Array = new Int32Array(0);
@@ -78,6 +96,7 @@ export class Trainer {
     [this.n, this.x, this.y, this.yOneHot] = dataTensors(train, nClasses);
     this.budget = this.stepsPerEpoch * config.epochs;
     this.opt = makeOptimizer(config);
+    this.checkpoint = { step: 0, epoch: 0, weights: model.variables().map((v) => tf.clone(v)) };
     const root = new Rng(config.seed);
     this.shuffleRng = root.fork();
     this.methodRng = root.fork();
@@ -102,6 +121,48 @@ export class Trainer {
   get done(): boolean {
     return this.stopReason !== null || this.stepCount >= this.totalSteps;
   }
+  /** The learning rate the next step uses (the schedule's, halved once per {@link recover}). */
+  get learningRate(): number {
+    const epoch = Math.min(this.epochCount, this.config.epochs - 1);
+    return learningRateAt(this.config, epoch, this.config.epochs) * this.lrScale;
+  }
+  /** How many times {@link recover} restarted this trainer after a divergence. */
+  get recoveries(): number {
+    return this.recoveryCount;
+  }
+  /** Where {@link recover} would go back to. */
+  get lastGood(): CheckpointInfo {
+    return { step: this.checkpoint.step, epoch: this.checkpoint.epoch };
+  }
+
+  /**
+   * After a divergence: go back to the last good weights (the end of the last epoch whose mean loss was finite
+   * and within {@link CHECKPOINT_LOSS_FACTOR}× the best so far; the initial weights if none was), halve the
+   * learning rate, and train on from there. The step and epoch counters go back with the weights, so the
+   * budget is the same number of steps as before; the optimizer starts afresh, because its moments hold the
+   * blown-up gradients.
+   *
+   * @throws Error when the trainer is not stopped by a divergence
+   */
+  recover(): CheckpointInfo {
+    if (!this.stopReason) throw new Error('Only a model stopped by a divergence can be restored.');
+    const { step, epoch, weights } = this.checkpoint;
+    this.model.variables().forEach((v, k) => v.assign(weights[k]!));
+    this.stepCount = step;
+    this.epochCount = epoch;
+    this.losses.length = Math.min(this.losses.length, step);
+    this.epochLosses.length = Math.min(this.epochLosses.length, epoch);
+    this.cursor = 0;
+    this.epochSum = 0;
+    this.epochSteps = 0;
+    this.lrScale /= 2;
+    this.recoveryCount++;
+    this.opt.dispose();
+    this.opt = makeOptimizer(this.config);
+    this.stopReason = null;
+    this.finalized = false;
+    return { step, epoch };
+  }
 
   /** One optimizer step on the next minibatch. Returns null when training is over or stopped. */
   trainStep(): Promise<StepResult | null> {
@@ -112,7 +173,7 @@ export class Trainer {
     // Past the scheduled epochs (a fine-tune after extend) the schedule stays at its last epoch's rate: a cosine
     // schedule would otherwise climb back up.
     const epoch = Math.min(this.epochCount, this.config.epochs - 1);
-    this.opt.setLearningRate(learningRateAt(this.config, epoch, this.config.epochs));
+    this.opt.setLearningRate(learningRateAt(this.config, epoch, this.config.epochs) * this.lrScale);
     return this.runStep(idx, progress);
   }
 
@@ -173,6 +234,16 @@ export class Trainer {
     this.y.dispose();
     this.yOneHot.dispose();
     this.opt.dispose();
+    tf.dispose(this.checkpoint.weights);
+  }
+
+  private saveCheckpoint(): void {
+    tf.dispose(this.checkpoint.weights);
+    this.checkpoint = {
+      step: this.stepCount,
+      epoch: this.epochCount,
+      weights: this.model.variables().map((v) => tf.clone(v)),
+    };
   }
 
   private async runStep(idx: Int32Array, progress: number): Promise<StepResult | null> {
@@ -211,13 +282,19 @@ export class Trainer {
     if (!Number.isFinite(loss!) || !Number.isFinite(gradSq!)) {
       vars.forEach((v, k) => v.assign(before[k]!));
       tf.dispose(before);
-      const what = Number.isFinite(loss!) ? 'a weight gradient' : 'the loss';
+      const what = Number.isFinite(loss!) ? `a weight gradient became ${gradSq}` : `the loss became ${loss}`;
+      const good = this.checkpoint;
+      const where =
+        good.step === 0
+          ? 'the initial weights'
+          : `the weights of step ${good.step} (end of epoch ${good.epoch})`;
       this.stopReason = {
         code: Number.isFinite(loss!) ? 'non-finite-gradient' : 'non-finite-loss',
         step,
         message:
-          `Training stopped at step ${step} (epoch ${this.epochCount + 1}): ${what} became ${loss}. ` +
-          `The model keeps its weights from step ${step - 1}. Lower the learning rate or the regularisation weight, then reset.`,
+          `Training diverged at step ${step} (epoch ${this.epochCount + 1}): ${what}, so the learning rate ` +
+          `(${this.learningRate}) is too large for this model and method. The last good weights are ${where}: ` +
+          'restore them and halve the learning rate, or lower the learning rate or the regularisation weight and reset.',
       };
       return null;
     }
@@ -231,10 +308,13 @@ export class Trainer {
     const epoch = this.epochCount;
     if (this.cursor >= this.n) {
       this.cursor = 0;
-      this.epochLosses.push(this.epochSum / this.epochSteps);
+      const mean = this.epochSum / this.epochSteps;
+      this.epochLosses.push(mean);
       this.epochSum = 0;
       this.epochSteps = 0;
       this.epochCount++;
+      this.bestEpochLoss = Math.min(this.bestEpochLoss, mean);
+      if (Number.isFinite(mean) && mean <= CHECKPOINT_LOSS_FACTOR * this.bestEpochLoss) this.saveCheckpoint();
     }
     return { loss: loss!, step, epoch };
   }

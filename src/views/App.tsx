@@ -58,7 +58,10 @@ export function App({ launch }: { launch: Launch }) {
   const [ui, setUi] = useState<UiFlags>(launch.ui);
   const [backendChoice, setBackendChoice] = useState(launch.pinned);
   const [workersUsed] = useState(() => workerCount(launch.workers, launch.state.panels.length));
-  const engineView = useEngine(backendChoice, workersUsed);
+  const [syncError, setSyncError] = useState<string | null>(
+    launch.notices.length > 0 ? launch.notices.join(' ') : null,
+  );
+  const engineView = useEngine(backendChoice, workersUsed, setSyncError);
   const hidden = useMemo(() => {
     const h = new Set<HideKey>(ui.hide);
     // The presenter view is a clean slide: the settings and the long explanations step aside.
@@ -75,9 +78,6 @@ export function App({ launch }: { launch: Launch }) {
   const { engine, pump, dataset, panels, running, backend } = engineView;
   const playing = useRef(true);
   const [wantPlay, setWantPlay] = useState(true);
-  const [syncError, setSyncError] = useState<string | null>(
-    launch.notices.length > 0 ? launch.notices.join(' ') : null,
-  );
   const report = useCallback((message: string) => {
     reportError(message);
     setSyncError(message);
@@ -216,6 +216,16 @@ export function App({ launch }: { launch: Launch }) {
     [ui.embed, tool, addLabel, addSplit, onEdit],
   );
 
+  // Back to the last good weights at half the learning rate; it trains on if the page is playing (or was done).
+  const onRecover = useCallback(
+    (panelId: string) => {
+      engine
+        ?.recover(panelId)
+        .then(() => (playing.current ? engine.play() : undefined))
+        .catch((e: unknown) => report(String(e)));
+    },
+    [engine, report],
+  );
   const onExport = useCallback(
     (panelId: string) => {
       engine
@@ -399,6 +409,7 @@ export function App({ launch }: { launch: Launch }) {
               }
               onHover={onHover}
               onExport={onExport}
+              onRecover={onRecover}
               observe={observe}
               dispatch={dispatch}
               editing={editing}
@@ -450,7 +461,7 @@ export function App({ launch }: { launch: Launch }) {
             {status === 'done' ? 'trained' : wantPlay ? '❚❚ pause' : '▶ play'}
           </button>
           {legend}
-          <a className="embed-open" href={full.toString()} target="_blank" rel="noopener">
+          <a className="embed-open" href={full.toString()} target="_blank" rel="noopener noreferrer">
             Open in Robust Playground ↗
           </a>
         </header>

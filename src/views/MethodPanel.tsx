@@ -32,6 +32,8 @@ export interface MethodPanelProps {
   readonly highlight: { split: 'train' | 'test'; index: number } | null;
   readonly onHover: (panelId: string, p: PanelPlotHover | null) => void;
   readonly onExport: (panelId: string) => void;
+  /** Restore a diverged panel's last good weights and halve its learning rate. */
+  readonly onRecover: (panelId: string) => void;
   /** Registers the panel's element, so pictures pause while it is scrolled out of view. */
   readonly observe: (panelId: string, el: Element | null) => void;
   readonly dispatch: (a: Action) => void;
@@ -143,7 +145,27 @@ export const MethodPanel = memo(function MethodPanel(props: MethodPanelProps) {
         {stateText}
         {!current && metrics && <span className="stale"> · updating numbers…</span>}
       </p>
-      {progress?.stopped && <p className="warn">{progress.stopped}</p>}
+      {progress?.stopped && (
+        <div className="diverged" role="alert">
+          <p className="warn">{progress.stopped}</p>
+          {progress.lastGood && progress.lr !== null && (
+            <button type="button" data-testid="recover" onClick={() => props.onRecover(spec.id)}>
+              Restore{' '}
+              {progress.lastGood.step === 0
+                ? 'the initial weights'
+                : `the weights of epoch ${progress.lastGood.epoch}`}{' '}
+              and halve the learning rate to {num(progress.lr / 2)}
+            </button>
+          )}
+        </div>
+      )}
+      {!progress?.stopped && (progress?.recoveries ?? 0) > 0 && progress!.lr !== null && (
+        <p className="note" data-testid="recovered">
+          Learning rate {num(progress!.lr)}: halved{' '}
+          {progress!.recoveries === 1 ? 'once' : `${progress!.recoveries} times`} after a divergence (Reset
+          goes back to the setting).
+        </p>
+      )}
       {view.error && <p className="warn">{view.error}</p>}
       <dl className="metrics">
         <Metric

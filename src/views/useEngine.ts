@@ -14,7 +14,7 @@ import type {
   PanelInfo,
   PanelProgress,
 } from '../engine/protocol.ts';
-import type { BackendName } from '../ml/backend.ts';
+import type { BackendName, BackendRefusal } from '../ml/backend.ts';
 import { takeEngine } from './engineClient.ts';
 import { FramePump } from './framePump.ts';
 
@@ -77,6 +77,9 @@ export function fold(view: EngineView, e: EngineEvent): EngineView {
       };
     case 'running':
       return { ...view, running: e.running };
+    // The hook restarts the engine; its old numbers stay until the new engine's arrive.
+    case 'fault':
+      return view;
     case 'error':
       if (e.panelId === null) return { ...view, error: e.message };
       return updatePanel(view, e.panelId, (p) => ({ ...p, error: e.message }));
@@ -115,14 +118,60 @@ function updatePanel(view: EngineView, id: string, f: (p: PanelView) => PanelVie
   return { ...view, panels };
 }
 
-export function useEngine(pinned: BackendName | null, workers: number): EngineView {
+/** More restarts than this within {@link RESTART_WINDOW_MS} and the page gives up and says so. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+/** A new engine after a fault: how many so far, and the backends that failed (left out from then on). */
+interface Restart {
+  readonly count: number;
+  readonly excluded: readonly BackendRefusal[];
+}
+
+/**
+ * The engine as React state. A fault — a lost WebGPU device, a worker that died — terminates the engine and
+ * starts a new one without the failed backend; the page's settings reconfigure it (useEngineSync sees a new
+ * engine), and `onNotice` tells the user what happened.
+ */
+export function useEngine(
+  pinned: BackendName | null,
+  workers: number,
+  onNotice: (message: string) => void,
+): EngineView {
   const [view, setView] = useState<EngineView>(EMPTY);
+  const [restart, setRestart] = useState<Restart>({ count: 0, excluded: [] });
+  const restartTimes = useRef<number[]>([]);
   const queue = useRef<EngineEvent[]>([]);
   const frame = useRef<number | null>(null);
   useEffect(() => {
     let cancelled = false;
     let terminate: (() => void) | null = null;
     let pump: FramePump | null = null;
+    const fail = (what: string, lost: BackendRefusal | null) => {
+      if (cancelled) return;
+      const now = Date.now();
+      const recent = restartTimes.current.filter((t) => now - t < RESTART_WINDOW_MS);
+      if (recent.length >= MAX_RESTARTS) {
+        cancelled = true;
+        pump?.stop();
+        terminate?.();
+        setView((v) => ({
+          ...v,
+          engine: null,
+          running: false,
+          error:
+            `The training engine failed ${recent.length + 1} times within a minute (last: ${what}). ` +
+            'Reload the page; if it keeps failing, open it with ?backend=cpu.',
+        }));
+        return;
+      }
+      restartTimes.current = [...recent, now];
+      onNotice(
+        `${what[0]!.toUpperCase()}${what.slice(1)}. The engine was restarted${lost ? ` without ${lost.name}` : ''} ` +
+          'with your settings; training started again from the initial weights.',
+      );
+      setRestart((r) => ({ count: r.count + 1, excluded: lost ? [...r.excluded, lost] : r.excluded }));
+    };
     const flush = () => {
       frame.current = null;
       const events = queue.current;
@@ -130,11 +179,16 @@ export function useEngine(pinned: BackendName | null, workers: number): EngineVi
       if (!cancelled && events.length > 0) setView((v) => events.reduce(fold, v));
     };
     const onEvent = (e: EngineEvent) => {
+      if (e.type === 'fault') {
+        fail(e.fault.message, { name: e.fault.backend, reason: e.fault.message });
+        return;
+      }
       queue.current.push(e);
       frame.current ??= requestAnimationFrame(flush);
       if (e.type !== 'frame' && e.type !== 'curve') pump?.poke();
     };
-    takeEngine(onEvent, pinned, workers).then(
+    const onCrash = (message: string) => fail(`the training engine stopped with an error (${message})`, null);
+    takeEngine(onEvent, pinned, workers, restart.excluded, onCrash).then(
       (handle) => {
         if (cancelled) {
           handle.terminate();
@@ -164,6 +218,8 @@ export function useEngine(pinned: BackendName | null, workers: number): EngineVi
       // A new backend or worker count starts a new engine: nothing of the old one's may linger.
       setView(EMPTY);
     };
-  }, [pinned, workers]);
+    // `onNotice` is a stable dispatcher.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pinned, workers, restart]);
   return view;
 }
