@@ -212,7 +212,10 @@ export function useEngine(
     );
     return () => {
       cancelled = true;
+      // The next engine schedules its own flush: a cancelled one left in the ref would block it for good.
       if (frame.current !== null) cancelAnimationFrame(frame.current);
+      frame.current = null;
+      queue.current = [];
       pump?.stop();
       terminate?.();
       // A new backend or worker count starts a new engine: nothing of the old one's may linger.
