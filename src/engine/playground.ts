@@ -139,6 +139,7 @@ export class PlaygroundEngine implements EngineApi {
   private commandsWaiting = 0;
   private speed: Speed = 'max';
   private disposed = false;
+  private deviceLost = false;
   private loopRunning = false;
   private nextMetricsAt = 0;
   /** Picture requests queued behind the lock. */
@@ -468,6 +469,11 @@ export class PlaygroundEngine implements EngineApi {
     this.disposePanels();
   }
 
+  /** Whether the engine lost its WebGPU device (it has said so in a `fault` event and can do nothing more). */
+  get faulted(): boolean {
+    return this.deviceLost;
+  }
+
   /**
    * A lost WebGPU device (a driver reset, the GPU process restarted, `device.destroy()`) takes every tensor with
    * it: the engine stops and says so, and the page starts a new engine without WebGPU.
@@ -477,6 +483,7 @@ export class PlaygroundEngine implements EngineApi {
     if (!device) return;
     void device.lost.then((info) => {
       if (this.disposed) return;
+      this.deviceLost = true;
       this.playing = false;
       const why = [info.reason, info.message].filter(Boolean).join(': ');
       this.emit(

@@ -11,6 +11,14 @@ import type { EngineApi, EngineEvent } from './protocol.ts';
 import type { BackendName, BackendRefusal } from '../ml/backend.ts';
 import { installWorkerHooks } from './workerHooks.ts';
 
+/**
+ * A lost WebGPU device rejects the reads in flight (mapAsync's AbortError) before its `lost` promise settles:
+ * an unhandled rejection waits this long, so the page hears "device lost" (and leaves WebGPU out), not a crash.
+ */
+const FAULT_SETTLE_MS = 500;
+
+let current: { readonly faulted: boolean } | null = null;
+
 const factory = {
   async create(
     onEvent: (event: EngineEvent) => void,
@@ -25,6 +33,7 @@ const factory = {
       true,
       excluded,
     );
+    current = engine;
     const api: EngineApi = {
       configure: (config) => engine.configure(config),
       setEdits: (edits) => engine.setEdits(edits),
@@ -59,8 +68,10 @@ installWorkerHooks();
 // A rejected promise nobody awaited is a bug that may have left the engine half-updated: rethrown on the event
 // loop, it reaches the page as the worker's `error` event, and the page restarts the engine with its settings.
 self.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+  e.preventDefault();
   setTimeout(() => {
+    if (current?.faulted) return;
     throw e.reason instanceof Error ? e.reason : new Error(String(e.reason));
-  });
+  }, FAULT_SETTLE_MS);
 });
 Comlink.expose(factory);
