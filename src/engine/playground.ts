@@ -28,6 +28,8 @@ import { accuracy, exactRobustAccuracy, gridPoints } from '../ml/metrics.ts';
 import { modelFromJson, modelToJsonText } from '../ml/modelIo.ts';
 import { activeWebGpuDevice, BACKENDS, pickBackend, type BackendName } from '../ml/backend.ts';
 import { NN_ID, parseMethodSpec, type MethodSpec } from './methodSpec.ts';
+import { checkConfig, checkDataset, checkField, checkPanels } from './configLimits.ts';
+import { LIMITS } from '../core/limits.ts';
 import { engineMemory, type EngineMemory } from './workerHooks.ts';
 import { buildDataset, editedDataset, importedMethodSpec, panelInfo, specText } from './panelSetup.ts';
 import {
@@ -73,8 +75,6 @@ const NN_CHECK_RADIUS = 1 - 1e-3;
 const STEPS_PER_TICK: Record<Speed, number> = { slow: 1, normal: 4, fast: 16, max: Infinity };
 /** A chunk of training between two chances to answer the views (a picture request waits at most this long). */
 const MAX_TICK_MS = 60;
-/** Most cells per side of a picture, whatever a request asks. */
-const MAX_RESOLUTION = 256;
 /** Pause between ticks at `slow`, so the boundary visibly moves step by step. */
 const SLOW_TICK_MS = 120;
 /** Metrics (a PGD attack with restarts and an exact search) of one training panel at a time, and training gets
@@ -175,9 +175,12 @@ export class PlaygroundEngine implements EngineApi {
     this.commandsWaiting++;
     return this.exclusive(async () => {
       this.commandsWaiting--;
+      // Everything is checked before anything is let go of: a refused configuration leaves the page running.
+      checkConfig(config);
       const source = buildDataset(config.data);
       // An invalid edit list rejects the configuration like any invalid setting (the lock reports it).
       const data = editedDataset(source, config.edits);
+      checkDataset(data);
       this.disposePanels();
       this.config = config;
       this.source = source;
@@ -245,6 +248,7 @@ export class PlaygroundEngine implements EngineApi {
 
   setField(field: FieldSettings): Promise<void> {
     return this.exclusive(() => {
+      checkField(field);
       this.config = { ...this.requireConfig(), field };
       return Promise.resolve();
     });
@@ -256,7 +260,7 @@ export class PlaygroundEngine implements EngineApi {
       this.framesWaiting--;
       const start = now();
       const frames: FrameEvent[] = [];
-      const resolution = Math.max(2, Math.min(MAX_RESOLUTION, Math.round(request.resolution)));
+      const resolution = Math.max(2, Math.min(LIMITS.resolution, Math.round(request.resolution) || 2));
       for (const id of request.panelIds) {
         const panel = this.panels.find((p) => p.spec.id === id);
         const key = panel ? this.frameKey(panel, resolution) : '';
@@ -272,6 +276,7 @@ export class PlaygroundEngine implements EngineApi {
     return this.exclusive(async () => {
       const config = this.requireConfig();
       const index = this.panels.findIndex((p) => p.spec.id === spec.id);
+      checkPanels([...this.panels.filter((p) => p.spec.id !== spec.id).map((p) => p.spec), spec]);
       const generation =
         index >= 0 ? this.panels[index]!.generation + 1 : this.configurations * GENERATIONS_PER_CONFIGURATION;
       const panel = this.createPanel(spec, generation);
