@@ -64,6 +64,40 @@ const tfjsFreeRule = {
   ],
 };
 
+/**
+ * User data is never rendered as HTML (issue "It does not break": security): in src/, no API that parses a string
+ * as HTML or script. Text goes in as text (React children, `textContent`). Reading `outerHTML` (serialising) is
+ * fine; writing it is not.
+ */
+const HTML_SINKS = [
+  {
+    selector: 'JSXAttribute[name.name=/^(dangerouslySetInnerHTML|srcDoc)$/]',
+    message: 'Never render a string as HTML: pass text as React children (see eslint.config.js, HTML_SINKS).',
+  },
+  {
+    selector:
+      'AssignmentExpression > MemberExpression.left:matches([property.name=/^(innerHTML|outerHTML|srcdoc)$/], [property.value=/^(innerHTML|outerHTML|srcdoc)$/])',
+    message: 'Never assign HTML: set textContent, or build elements with document.createElement.',
+  },
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment|setHTMLUnsafe|parseHTMLUnsafe)$/]',
+    message: 'Never parse a string as HTML: build elements with document.createElement and set textContent.',
+  },
+  {
+    selector: 'CallExpression[callee.object.name="document"][callee.property.name=/^(write|writeln)$/]',
+    message: 'Never document.write: build elements with document.createElement and set textContent.',
+  },
+  {
+    selector: 'CallExpression[callee.property.name="parseFromString"][arguments.1.value="text/html"]',
+    message: 'Never parse a string as an HTML document.',
+  },
+  {
+    selector: 'CallExpression[callee.property.name="setAttribute"][arguments.0.value=/^(srcdoc|on[a-z]+)$/i]',
+    message: 'Never set markup or script through an attribute (srcdoc, on* handlers): use addEventListener.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -92,11 +126,23 @@ export default tseslint.config(
     },
   },
   {
+    // No HTML from strings, and no code from strings: the build's Content-Security-Policy forbids eval as well
+    // (vite.config.ts), so such code would fail only in the browser.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': ['error', ...HTML_SINKS],
+      'no-eval': 'error',
+      'no-new-func': 'error',
+      'no-script-url': 'error',
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       ...layerRule(['ml', 'engine', 'state', 'render', 'views', 'cli']),
       'no-restricted-syntax': [
         'error',
+        ...HTML_SINKS,
         { selector: 'ImportDeclaration[source.value=/tensorflow/]', message: 'core/ is pure: no tfjs.' },
       ],
     },

@@ -2,6 +2,55 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/**
+ * The Content-Security-Policy of the production build: nothing by default; scripts only from the app's own origin,
+ * no inline script, no `eval` or `new Function` ('wasm-unsafe-eval' lets tfjs compile its WebAssembly backend and
+ * allows nothing else); styles only from files (React's `style` props and the element's constructed style sheet go
+ * through the CSSOM, which CSP does not restrict); workers, fetches (the .wasm files) and frames (embed.html's
+ * figures) from the app's origin; images also as `data:` URLs (the favicon, the figure export). No form posts, no
+ * <base>, no plugins. test/e2e/csp.spec.ts runs every backend and every page under it; README "Hosting the build"
+ * gives the header to set.
+ */
+export const CSP_DIRECTIVES = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+];
+/**
+ * The policy as an HTTP header: also `frame-ancestors *`, because the app is meant to be framed by other sites
+ * (the `<robust-playground>` element, the iframe snippet). A `<meta>` policy cannot carry frame-ancestors.
+ */
+export const CSP_HEADER = [...CSP_DIRECTIVES, 'frame-ancestors *'].join('; ');
+export const CSP_META = CSP_DIRECTIVES.join('; ');
+
+/**
+ * Puts the policy into every built page as `<meta http-equiv="Content-Security-Policy">`, first in `<head>`, so a
+ * host that sets no header still gets it. Build only: the dev server's React refresh needs inline scripts.
+ */
+function cspMeta(): Plugin {
+  return {
+    name: 'robust-playground-csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: () => [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META },
+          injectTo: 'head-prepend',
+        },
+      ],
+    },
+  };
+}
+
 /** The custom element's script: one file at a stable address that a blog's script tag names (src/embed/). */
 const ELEMENT_ENTRY = 'robust-playground';
 
@@ -24,7 +73,16 @@ function elementInDev(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), elementInDev()],
+  plugins: [react(), elementInDev(), cspMeta()],
+  // `vite preview` serves the build as a host should: the policy as a header on every response (the workers'
+  // scripts included: a worker's policy comes from its own response, not from the page's <meta>).
+  preview: {
+    headers: {
+      'Content-Security-Policy': CSP_HEADER,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  },
   // ES-module workers can split: the WebGPU backend is a chunk the worker loads only for a hardware adapter.
   worker: { format: 'es' },
   build: {

@@ -1,4 +1,6 @@
 /** The app's entry: read the launch parameters, catch stray errors, mount React. */
+// First: Zod must be jitless before any schema is built (the CSP forbids eval; core/zodConfig.ts).
+import './core/zodConfig.ts';
 import { createRoot } from 'react-dom/client';
 import { readLaunch, workerCount } from './state/launch.ts';
 import { prestartEngine } from './views/engineClient.ts';

@@ -23,6 +23,11 @@ export const LIMITS = {
   batchSize: 5000,
   /** Largest learning rate (a larger one only diverges). */
   lr: 10,
+  /**
+   * Largest magnitude of a coordinate read from a file. The engine trains in float32 (max 3.4e38); squaring and
+   * summing coordinates near that overflows, and data this far from 0 wants rescaling anyway.
+   */
+  coordinate: 1e6,
   /** Bytes of one file the app opens (a CSV of the largest dataset is about 0.6 MB; a 4×256 model about 5 MB). */
   fileBytes: 16 * 1024 * 1024,
 } as const;

@@ -3,6 +3,8 @@
  * or renderer — and, on request, checks each against `cpu` and times it. Exposes `window.rpDiagnostics` for the
  * browser tests and the benchmark.
  */
+// First: Zod must be jitless before any schema is built (the CSP forbids eval; core/zodConfig.ts).
+import '../core/zodConfig.ts';
 import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, type BackendName } from '../ml/backend.ts';
 import { METHODS } from '../ml/methods/index.ts';

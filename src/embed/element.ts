@@ -19,7 +19,9 @@ import {
   fixedHeight,
   frameTitle,
   frameUrl,
-  readHeightMessage,
+  heightFromFrame,
+  isWebUrl,
+  srcBaseUrl,
 } from './frame.ts';
 
 const TAG = 'robust-playground';
@@ -31,27 +33,45 @@ const STYLE = `
 iframe { display: block; width: 100%; border: 0; }
 `;
 
+/**
+ * The shadow root's style as a constructed style sheet: a `<style>` element would be inline style, which a page
+ * under a strict Content-Security-Policy (this app's own embed.html, or a blog's) refuses; the CSSOM is not
+ * restricted. A `<style>` element only where constructed sheets are missing (Safari before 16.4).
+ */
+function adoptStyle(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = STYLE;
+  root.prepend(style);
+}
+
 class RobustPlaygroundElement extends HTMLElement {
   static readonly observedAttributes = ['preset', 'hide', 'params', 'height', 'src-base'];
 
   readonly #frame: HTMLIFrameElement;
   /** The origin of the page the frame shows: a height message from any other origin is ignored. */
   #origin = '';
+  /** The `src-base` of the last update, so that a refused value is warned about once. */
+  #lastSrcBase: string | null = null;
   /** The last height the embedded page reported, kept across changes of address to avoid a jump. */
   #reported = DEFAULT_HEIGHT;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
     const frame = document.createElement('iframe');
     // Every attribute before `src`: `loading` must be set before the address to take effect.
     frame.setAttribute('loading', 'lazy');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('sandbox', FRAME_SANDBOX);
     frame.setAttribute('part', 'frame');
-    root.append(style, frame);
+    root.append(frame);
+    adoptStyle(root);
     this.#frame = frame;
   }
 
@@ -75,7 +95,15 @@ class RobustPlaygroundElement extends HTMLElement {
 
   #update(): void {
     const preset = this.getAttribute('preset');
-    const base = appBase(import.meta.url, this.getAttribute('src-base'), document.baseURI);
+    const srcBase = this.getAttribute('src-base');
+    if (srcBase?.trim() && !srcBaseUrl(srcBase, document.baseURI) && srcBase !== this.#lastSrcBase) {
+      console.warn(
+        `<robust-playground>: src-base="${srcBase}" is not an http(s) address, so it is ignored and the ` +
+          "playground beside this script is shown. Set src-base to the playground's https:// address.",
+      );
+    }
+    this.#lastSrcBase = srcBase;
+    const base = appBase(import.meta.url, srcBase, document.baseURI);
     const src = frameUrl(base, {
       preset,
       hide: this.getAttribute('hide'),
@@ -83,6 +111,8 @@ class RobustPlaygroundElement extends HTMLElement {
     });
     this.#frame.title = frameTitle(preset);
     this.#applyHeight();
+    // The frame shows web pages only (appBase never gives another scheme; this holds it whatever the script's URL).
+    if (!isWebUrl(new URL(src))) return;
     if (this.#frame.getAttribute('src') !== src) {
       this.#origin = new URL(src).origin;
       this.#frame.setAttribute('src', src);
@@ -99,8 +129,7 @@ class RobustPlaygroundElement extends HTMLElement {
    * names, and in the expected shape; other pages' messages (the blog's own, other embeds') pass by untouched.
    */
   readonly #onMessage = (event: MessageEvent): void => {
-    if (event.source !== this.#frame.contentWindow || event.origin !== this.#origin) return;
-    const height = readHeightMessage(event.data);
+    const height = heightFromFrame(event, this.#frame.contentWindow, this.#origin);
     if (height === null) return;
     this.#reported = height;
     this.#applyHeight();

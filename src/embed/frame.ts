@@ -40,14 +40,38 @@ export interface FrameAttributes {
   params: string | null;
 }
 
+/** Whether `url` is a web address (http or https): the only kind the frame may show. */
+export function isWebUrl(url: URL): boolean {
+  return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+/**
+ * A `src-base` attribute resolved against `documentUrl`, or null when it is absent, not a URL, or not http(s):
+ * a `javascript:` frame would run the attribute as script in the blog's origin, and a `data:`, `blob:` or
+ * `file:` one would show a page that is not the app.
+ */
+export function srcBaseUrl(srcBase: string | null, documentUrl: string): URL | null {
+  const text = srcBase?.trim() ?? '';
+  if (text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text, documentUrl);
+  } catch {
+    return null;
+  }
+  return isWebUrl(url) ? url : null;
+}
+
 /**
  * The app's base address for a script loaded from `scriptUrl`: the script's own directory (the build puts
- * `robust-playground.js` beside `index.html`), or `srcBase` (resolved against `documentUrl`) when given. In the
- * dev server the script is the source module `/src/embed/element.ts` (when not reached through
- * `/robust-playground.js`): its app is the part before `src/embed/`.
+ * `robust-playground.js` beside `index.html`), or `srcBase` (resolved against `documentUrl`) when given and
+ * http(s) ({@link srcBaseUrl}; any other is ignored). In the dev server the script is the source module
+ * `/src/embed/element.ts` (when not reached through `/robust-playground.js`): its app is the part before
+ * `src/embed/`.
  */
 export function appBase(scriptUrl: string, srcBase: string | null, documentUrl: string): URL {
-  if (srcBase !== null && srcBase.trim() !== '') return new URL(srcBase.trim(), documentUrl);
+  const given = srcBaseUrl(srcBase, documentUrl);
+  if (given) return given;
   const script = new URL(scriptUrl);
   const source = script.pathname.lastIndexOf('/src/embed/');
   if (source >= 0) return new URL(script.pathname.slice(0, source + 1), script);
@@ -92,11 +116,37 @@ export function frameTitle(preset: string | null): string {
  */
 export function readHeightMessage(data: unknown): number | null {
   if (typeof data !== 'object' || data === null) return null;
+  // Own properties only: what a prototype says is not what the sender sent.
+  if (!Object.hasOwn(data, 'type') || !Object.hasOwn(data, 'height')) return null;
   const message = data as { type?: unknown; height?: unknown };
   if (message.type !== HEIGHT_MESSAGE) return null;
   const height = message.height;
   if (typeof height !== 'number' || !Number.isFinite(height) || height < 0) return null;
   return Math.min(Math.ceil(height), MAX_HEIGHT);
+}
+
+/** What the element reads of a `message` event. */
+export interface MessageLike {
+  readonly source: unknown;
+  readonly origin: string;
+  readonly data: unknown;
+}
+
+/**
+ * The height a `message` event reports, or null when it is not to be believed. Believed only from `frameWindow`
+ * (the iframe's own window; never when it has none), from `frameOrigin` (the origin the iframe's address names),
+ * and in the shape {@link readHeightMessage} reads. Every other message (the blog's own, another embed's, one
+ * from a page the frame was navigated to) passes by untouched. The height is the only thing the element takes
+ * from the frame: it accepts no commands.
+ */
+export function heightFromFrame(
+  event: MessageLike,
+  frameWindow: unknown,
+  frameOrigin: string,
+): number | null {
+  if (frameWindow === null || frameWindow === undefined || event.source !== frameWindow) return null;
+  if (frameOrigin === '' || frameOrigin === 'null' || event.origin !== frameOrigin) return null;
+  return readHeightMessage(event.data);
 }
 
 /**

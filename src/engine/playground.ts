@@ -575,10 +575,15 @@ export class PlaygroundEngine implements EngineApi {
     // The trained panels first: the 1-NN construction's attack is the slowest (a distance to every training point).
     const order = [...this.panels].sort((a, b) => Number(a.nn !== null) - Number(b.nn !== null));
     for (const p of order) {
+      if (!this.metricsStale(p)) continue;
+      // On cpu and wasm `await data()` never yields to the event loop, so in a worker the calls sent meanwhile
+      // (the next ε of a slider held down, a reset, a new seed) would wait, unseen, for every panel's metrics and
+      // then each cost a full refresh: a turn of the event loop lets them arrive and cut this refresh short.
+      await sleep(0);
       // Queued work makes these metrics stale on arrival (a newer threat model, edits, new data), or the user
       // waits on it (a step, a reset): it goes first.
       if (this.pendingEvaluation || this.pendingEdits.length > 0 || this.commandsWaiting > 0) break;
-      if (this.metricsStale(p)) await this.emitMetrics(p);
+      await this.emitMetrics(p);
     }
   }
 

@@ -120,8 +120,17 @@ export async function adversarialAccuracy(
 }
 
 /**
+ * Most network evaluations one exact search may spend. A trained net needs 30–80 thousand for 400 test balls
+ * (moons, 64×64, ε up to 0.2); a net whose weights blew up (a diverged run) has a Lipschitz bound so large that
+ * no cell ever certifies, and would ask for 64·4⁸ cells per ball. Past the budget, the balls still open are
+ * reported undecided, never robust.
+ */
+export const EXACT_SEARCH_BUDGET = 2_000_000;
+
+/**
  * Exact robust accuracy in 2D: every ε-ball searched densely and certified cell by cell with `marginLipschitzL2`,
- * an L2 Lipschitz bound of every logit difference (core/exactRobustness.ts).
+ * an L2 Lipschitz bound of every logit difference (core/exactRobustness.ts), within {@link EXACT_SEARCH_BUDGET}
+ * evaluations.
  */
 export async function exactRobustAccuracy(
   model: Classifier,
@@ -134,6 +143,7 @@ export async function exactRobustAccuracy(
   return exactRobustness((xy) => logitsOf(model, xy), points, nClasses, eps, norm, {
     lipschitz: marginLipschitzL2,
     logitTolerance: FLOAT32_LOGIT_TOLERANCE,
+    maxEvaluations: EXACT_SEARCH_BUDGET,
   });
 }
 

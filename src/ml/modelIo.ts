@@ -2,7 +2,14 @@
  * The MLP to and from `robust-mlp/1` JSON (design/formats.md). The core module parses and validates the text;
  * this one turns it into tfjs variables and back.
  */
-import { modelJsonText, parseModelJson, type Hyper, type ModelJson } from '../core/formats/modelJson.ts';
+import {
+  checkModelJson,
+  classMismatch,
+  modelJsonText,
+  parseModelJson,
+  type Hyper,
+  type ModelJson,
+} from '../core/formats/modelJson.ts';
 import { Mlp } from './model.ts';
 
 /** The model as `robust-mlp/1` text, with how it was trained. */
@@ -24,7 +31,9 @@ export function modelFromJsonText(
 /**
  * A model from a parsed `robust-mlp/1` file, with its own architecture (input count, hidden widths, class count
  * and activation as the file has them; no dropout). Throws an Error saying what the model has, what was expected
- * and what to do when its input or class count does not fit `expect`, or when its layers do not chain.
+ * and what to do when its input or class count does not fit `expect`; then the model is checked again as a file
+ * would be (it may come from a message rather than from {@link parseModelJson}): a ModelJsonError names the path
+ * when its shapes do not chain, it is over the playground's limits or a weight is not a float32.
  */
 export function modelFromJson(
   json: ModelJson,
@@ -39,10 +48,9 @@ export function modelFromJson(
     throw new Error(`This model takes ${inputDim} inputs; the data has ${expect.inputDim}. Load a 2D model.`);
   }
   if (expect?.nClasses !== undefined && nClasses !== expect.nClasses) {
-    throw new Error(
-      `This model has ${nClasses} classes but the dataset has ${expect.nClasses}; load a model trained on this dataset.`,
-    );
+    throw new Error(classMismatch(nClasses, expect.nClasses));
   }
+  checkModelJson(json);
   const spec = {
     inputDim,
     hidden: json.layers.slice(0, -1).map((l) => l.b.length),

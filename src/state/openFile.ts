@@ -12,14 +12,23 @@ import {
   MetricsCsvError,
   parseMetricsCsv,
 } from '../core/formats/metricsCsv.ts';
-import { MODEL_FORMAT, ModelJsonError, parseModelJson, type ModelJson } from '../core/formats/modelJson.ts';
+import {
+  classMismatch,
+  jsonSizeProblem,
+  MODEL_FORMAT,
+  ModelJsonError,
+  parseModelJson,
+  type ModelJson,
+} from '../core/formats/modelJson.ts';
 import { PNG_LINK_KEY, PngError, PNG_SIGNATURE, readPngText } from '../core/formats/pngText.ts';
+import { cut, quoted } from '../core/formats/quote.ts';
 import { RESULTS_FORMAT } from '../core/formats/resultsJson.ts';
+import { LIMITS, limitText } from '../core/limits.ts';
 import { isResultsJson, readResultsFolder, ResultsFolderError, type ResultsFolder } from './resultsFolder.ts';
 import { importedPoints, type ImportedPoints } from './settings.ts';
 
-/** Files larger than this are refused before they are read. */
-export const MAX_OPEN_BYTES = 50 * 1024 * 1024;
+/** Files larger than this are refused before they are read ({@link LIMITS.fileBytes}). */
+export const MAX_OPEN_BYTES = LIMITS.fileBytes;
 
 /** The XML namespace of the link element an exported SVG figure carries in its `<metadata>`. */
 export const FIGURE_LINK_NS = 'https://robust-playground.example/ns';
@@ -63,6 +72,30 @@ const OPENABLE =
 const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
 const baseName = (name: string) => name.replace(/\\/g, '/').replace(/^.*\//, '');
 
+/**
+ * Why a file of `size` bytes is not opened, and what to do; said before any byte is read (the page checks
+ * `File.size`), so a huge file costs nothing.
+ */
+export function tooLargeMessage(fileName: string, size: number): string {
+  return (
+    `${baseName(fileName)} is ${mb(size)}, over the ${MAX_OPEN_BYTES / (1024 * 1024)} MB the app opens; nothing was read. ` +
+    `A dataset CSV of ${limitText(LIMITS.trainPoints)} training and ${limitText(LIMITS.testPoints)} test ` +
+    'points is about 1 MB: sample your data down, or open a smaller model.'
+  );
+}
+
+/**
+ * Why opened models cannot be shown on data of `dataClasses` classes (the first model whose output count differs),
+ * or null when they all fit. The page then adds none of them.
+ */
+export function modelsMismatch(models: readonly OpenedModel[], dataClasses: number): string | null {
+  for (const m of models) {
+    const classes = m.model.layers[m.model.layers.length - 1]?.b.length ?? 0;
+    if (classes !== dataClasses) return `${m.fileName} was not added: ${classMismatch(classes, dataClasses)}`;
+  }
+  return null;
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** XML character data with its entity and character references resolved (unknown entities are kept). */
@@ -76,35 +109,87 @@ function unescapeXml(s: string): string {
   });
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` without its `<!-- … -->` comments (an unterminated one is kept, as text). Linear: one pass of indexOf. */
+function stripComments(text: string): string {
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const open = text.indexOf('<!--', pos);
+    const close = open < 0 ? -1 : text.indexOf('-->', open + 4);
+    if (close < 0) return out + text.slice(pos);
+    out += text.slice(pos, open);
+    pos = close + 3;
+  }
+}
+
+/** Character data with its CDATA sections taken as they are and the rest unescaped. Linear, like stripComments. */
+function characterData(content: string): string {
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const open = content.indexOf('<![CDATA[', pos);
+    const close = open < 0 ? -1 : content.indexOf(']]>', open + 9);
+    if (close < 0) return out + unescapeXml(content.slice(pos));
+    out += unescapeXml(content.slice(pos, open)) + content.slice(open + 9, close);
+    pos = close + 3;
+  }
+}
+
+/**
+ * The content of the first element named `name` whose start tag passes `accept`, or null. The search is linear:
+ * once a start tag has no end tag after it, no later one has either.
+ */
+function firstElement(text: string, name: string, accept: (startTag: string) => boolean): string | null {
+  const open = `<${name}`;
+  const close = `</${name}`;
+  for (let at = text.indexOf(open); at >= 0; at = text.indexOf(open, at + open.length)) {
+    const next = text[at + open.length];
+    if (next !== '>' && !(next !== undefined && /\s/.test(next))) continue;
+    const tagEnd = text.indexOf('>', at);
+    if (tagEnd < 0) return null;
+    if (!accept(text.slice(at, tagEnd + 1))) {
+      at = tagEnd - open.length;
+      continue;
+    }
+    for (let end = text.indexOf(close, tagEnd); end >= 0; end = text.indexOf(close, end + close.length)) {
+      if (/^\s*>/.test(text.slice(end + close.length, end + close.length + 64)))
+        return text.slice(tagEnd + 1, end);
+    }
+    return null;
+  }
+  return null;
+}
+
+const DEFAULT_NS = /\bxmlns\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 
 /**
  * The share link an exported SVG figure carries: the text of a `link` element in the {@link FIGURE_LINK_NS}
  * namespace (any prefix bound to it in the file, or a default-namespace declaration on the element itself),
- * entities and CDATA resolved, trimmed. Comments are skipped. No DOM needed.
+ * entities and CDATA resolved, trimmed. Comments are skipped. No DOM needed, and no regular expression that could
+ * backtrack over the whole file: a 16 MB file of unclosed comments or tags is read in one pass.
  *
  * @returns the link, or null when the file has none (or an empty one)
  */
 export function readSvgLink(svgText: string): string | null {
-  const text = svgText.replace(/<!--[\s\S]*?-->/g, '');
-  const ns = escapeRegExp(FIGURE_LINK_NS);
-  const patterns: RegExp[] = [];
+  const text = stripComments(svgText);
+  const found: (string | null)[] = [];
   const decl = /xmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  // Each prefix costs a pass over the file; an exported figure binds one, so a few are plenty.
+  const prefixes = new Set<string>();
   for (const m of text.matchAll(decl)) {
-    if (unescapeXml(m[2] ?? m[3] ?? '') !== FIGURE_LINK_NS) continue;
-    const p = escapeRegExp(m[1]!);
-    patterns.push(new RegExp(`<${p}:link(?:\\s[^>]*)?>([\\s\\S]*?)</${p}:link\\s*>`));
+    if (unescapeXml(m[2] ?? m[3] ?? '') === FIGURE_LINK_NS) prefixes.add(m[1]!);
+    if (prefixes.size === 4) break;
   }
-  patterns.push(new RegExp(`<link\\s[^>]*\\bxmlns\\s*=\\s*(?:"${ns}"|'${ns}')[^>]*>([\\s\\S]*?)</link\\s*>`));
-  for (const re of patterns) {
-    const m = re.exec(text);
-    if (!m) continue;
-    const content = m[1]!
-      .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
-      .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : unescapeXml(part)))
-      .join('')
-      .trim();
-    if (content) return content;
+  for (const p of prefixes) found.push(firstElement(text, `${p}:link`, () => true));
+  found.push(
+    firstElement(text, 'link', (tag) => {
+      const m = DEFAULT_NS.exec(tag);
+      return m !== null && (m[1] ?? m[2]) === FIGURE_LINK_NS;
+    }),
+  );
+  for (const content of found) {
+    const link = content === null ? '' : characterData(content).trim();
+    if (link) return link;
   }
   return null;
 }
@@ -167,7 +252,9 @@ const error = (message: string): Opened => ({ kind: 'error', message });
 function linkResult(link: string, from: string, what: string): Opened {
   const search = linkSearch(link);
   if (search === null) {
-    return error(`${from} carries a link that is not a web address (${JSON.stringify(link.slice(0, 80))}).`);
+    return error(
+      `${from} carries a link that is not a web address (${quoted(link)}); export the figure or table again.`,
+    );
   }
   return {
     kind: 'link',
@@ -180,7 +267,7 @@ function linkResult(link: string, from: string, what: string): Opened {
 
 function describeModel(m: ModelJson): string {
   const widths = [2, ...m.layers.map((l) => l.b.length)].join(' → ');
-  return `${m.method}, ${widths}, ${m.activation}`;
+  return `${cut(m.method)}, ${widths}, ${m.activation}`;
 }
 
 /** One file on its own. Models come back as a one-model list. */
@@ -206,11 +293,22 @@ function classifyOne(file: OpenedFile): Opened {
     return linkResult(link, name, 'figure');
   }
   if (s.type === 'binary') {
-    return error(`${name} is ${s.what ?? 'binary data, not text'}, which the app cannot open. ${OPENABLE}`);
+    if (s.what) return error(`${name} is ${s.what}, which the app cannot open. ${OPENABLE}`);
+    return error(
+      `${name} is not a text file (it holds binary data); a dataset CSV is text with the header ` +
+        `${DATASET_CSV_HEADER.join(',')}, and a model is ${MODEL_FORMAT} JSON text. Open one of those, or a ` +
+        'figure or table the app exported.',
+    );
   }
   const text = s.text;
   const trimmed = text.trimStart();
   if (trimmed === '') return error(`${name} holds only blank space. ${OPENABLE}`);
+  if (/^<(!doctype\s+html|html|head|body)[\s>]/i.test(trimmed)) {
+    return error(
+      `${name} is a web page (HTML), which the app cannot open. Save the data as a dataset CSV ` +
+        `(${DATASET_CSV_HEADER.join(',')}) and open that.`,
+    );
+  }
   if (isSvg(trimmed)) {
     const link = readSvgLink(text);
     if (link === null) {
@@ -225,11 +323,14 @@ function classifyOne(file: OpenedFile): Opened {
 }
 
 function classifyJson(name: string, text: string): Opened {
+  // JSON.parse takes seconds on a million nested brackets or tiny objects; no file the app writes comes close.
+  const tooLarge = jsonSizeProblem(text);
+  if (tooLarge) return error(`${name} ${tooLarge}, more than any file the app writes. ${OPENABLE}`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = cut(e instanceof Error ? e.message : String(e), 80);
     return error(`${name} looks like JSON but cannot be read (${detail}). Export or download it again.`);
   }
   const format =
@@ -255,7 +356,12 @@ function classifyJson(name: string, text: string): Opened {
         'select the whole folder the runner wrote: results.json, dataset.csv and the *.model.json files.',
     );
   }
-  const found = format === undefined ? 'has no "format" field' : `is a ${JSON.stringify(format)} file`;
+  const found =
+    format === undefined
+      ? 'has no "format" field'
+      : typeof format === 'string'
+        ? `is a ${quoted(format)} file`
+        : 'has a "format" that is not a name';
   return error(
     `${name} ${found}; the app opens "${MODEL_FORMAT}" models and "${RESULTS_FORMAT}" runner results. ${OPENABLE}`,
   );
@@ -296,9 +402,8 @@ function classifyCsv(fullName: string, name: string, text: string): Opened {
     }
   }
   const kind = /\.csv$/i.test(fullName) || firstLine.includes(',') ? 'CSV' : 'text file';
-  const shown = firstLine.length > 80 ? `${firstLine.slice(0, 80)}…` : firstLine;
   return error(
-    `${name} is a ${kind} the app does not recognise (first line "${shown}"). A dataset CSV starts with ` +
+    `${name} is a ${kind} the app does not recognise (first line ${quoted(firstLine)}). A dataset CSV starts with ` +
       `${DATASET_CSV_HEADER.join(',')}; a metrics table with ${METRICS_CSV_HEADER.slice(0, 3).join(',')},….`,
   );
 }
@@ -315,13 +420,8 @@ function classifyCsv(fullName: string, name: string, text: string): Opened {
  */
 export function classifyOpened(files: readonly OpenedFile[]): Opened {
   if (files.length === 0) return error(`Nothing was opened. ${OPENABLE}`);
-  const big = files.filter((f) => f.bytes.length > MAX_OPEN_BYTES);
-  if (big.length) {
-    const list = big.map((f) => `${baseName(f.name)} (${mb(f.bytes.length)})`).join(', ');
-    return error(
-      `${list} ${big.length === 1 ? 'is' : 'are'} over the ${mb(MAX_OPEN_BYTES)} limit; nothing was opened.`,
-    );
-  }
+  const big = files.find((f) => f.bytes.length > MAX_OPEN_BYTES);
+  if (big) return error(tooLargeMessage(big.name, big.bytes.length));
 
   // A runner folder: decode the text files leniently (a folder may hold other files too) and read it whole.
   const decoder = new TextDecoder('utf-8');

@@ -230,8 +230,11 @@ function readParams(search: string, notices: string[]): Map<string, string> {
 export function decodeState(search: string): Decoded {
   const notices: string[] = [];
   if (search.length > MAX_SEARCH_LENGTH) {
+    // Refused on its length alone, before any parsing: a 10 MB link costs nothing.
+    const kB = search.length / 1024;
+    const size = kB >= 1024 ? `${(kB / 1024).toFixed(1)} MB` : `${kB.toFixed(1)} kB`;
     notices.push(
-      `This link is ${(search.length / 1024).toFixed(1)} kB long, more than the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold; opening the default page.`,
+      `This link is ${size} long, more than the ${MAX_SEARCH_LENGTH / 1024} kB a link may hold; opening the default page.`,
     );
     return defaults(notices);
   }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { COMMON_PARAMS, DATASETS, type DatasetName } from '../core/datasets/index.ts';
 import { classifyOpened } from '../state/openFile.ts';
+import { readFiles } from './export/download.ts';
 import type { Norm } from '../core/types.ts';
 import type { FieldKind } from '../engine/protocol.ts';
 import {
@@ -27,8 +28,16 @@ export function Controls({ state, dispatch }: { state: DemoState; dispatch: (a: 
   const params = data.name === 'csv' ? {} : data.params[data.name];
   const [csvMessage, setCsvMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const onCsv = async (file: File) => {
-    // One reader for every way a dataset comes in (this button, the header's "open", a results folder).
-    const opened = classifyOpened([{ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }]);
+    // One reader for every way a dataset comes in (this button, the header's "open", a results folder); its size
+    // is checked before a byte is read.
+    let opened: ReturnType<typeof classifyOpened>;
+    try {
+      opened = classifyOpened(await readFiles([file]));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      setCsvMessage({ ok: false, text: `${why} Your current data is unchanged.` });
+      return;
+    }
     if (opened.kind === 'dataset') {
       dispatch({ type: 'importCsv', points: opened.points });
       setCsvMessage({ ok: true, text: opened.message });
@@ -136,7 +145,7 @@ export function Controls({ state, dispatch }: { state: DemoState; dispatch: (a: 
           />
         </label>
         {csvMessage && (
-          <p className={csvMessage.ok ? 'hint' : 'warn'} role="alert">
+          <p className={csvMessage.ok ? 'hint' : 'warn'} role="alert" data-testid="csv-message">
             {csvMessage.text}
           </p>
         )}

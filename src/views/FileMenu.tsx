@@ -8,7 +8,7 @@ import { datasetCsvText } from '../core/formats/datasetCsv.ts';
 import { metricsCsvText, type MetricsRow } from '../core/formats/metricsCsv.ts';
 import type { DatasetInfo, EngineApi } from '../engine/protocol.ts';
 import { IMPORTED_METHOD } from '../engine/protocol.ts';
-import { classifyOpened, type Opened } from '../state/openFile.ts';
+import { classifyOpened, modelsMismatch, type Opened } from '../state/openFile.ts';
 import { decodeState, type UiFlags } from '../state/urlState.ts';
 import type { SessionAction } from '../state/history.ts';
 import { NN_METHOD, panelFromPreset, PANEL_PRESETS, type DemoState } from '../state/settings.ts';
@@ -198,7 +198,13 @@ export function FileMenu(props: FileMenuProps) {
         props.dispatch({ type: 'importCsv', points: opened.points });
         say(true, opened.message);
         return;
-      case 'model':
+      case 'model': {
+        // Refused now rather than shown as a broken panel: the class count must match the data's.
+        const mismatch = dataset ? modelsMismatch(opened.models, dataset.nClasses) : null;
+        if (mismatch) {
+          say(false, mismatch);
+          return;
+        }
         for (const m of opened.models)
           props.dispatch({
             type: 'addImportedPanel',
@@ -206,6 +212,7 @@ export function FileMenu(props: FileMenuProps) {
           });
         say(true, opened.message);
         return;
+      }
       case 'results': {
         const f = opened.folder;
         const panelsOut: PanelSpec[] = f.models.map((m, i) => ({

@@ -205,7 +205,7 @@ export function ShareDialog({
           Copy element snippet
         </button>
         <p className="share-hint">
-          <a href={new URL('embed.html', plainLink).href} target="_blank" rel="noopener">
+          <a href={new URL('embed.html', plainLink).href} target="_blank" rel="noopener noreferrer">
             How to embed: attributes and examples ↗
           </a>
         </p>

@@ -30,9 +30,9 @@ test('a crashed worker is reported and restarted with the same settings; trainin
   const before = await readPanels(page);
   const url = page.url();
   const first = await engineWorker(page);
-  const memory = (await first.evaluate(() =>
+  const memory = await first.evaluate<Memory>(() =>
     (self as unknown as { __robustPlayground: { memory(): Memory } }).__robustPlayground.memory(),
-  )) as Memory;
+  );
   expect(memory.numTensors).toBeGreaterThan(0);
 
   await first.evaluate(() =>
@@ -58,9 +58,9 @@ test('a crashed worker is reported and restarted with the same settings; trainin
   await expect.poll(async () => (await readPanels(page))[0]!.step, { timeout: 60_000 }).toBeGreaterThan(5);
 
   // The new worker holds what a fresh one holds for the same page: nothing of the old one came along.
-  const fresh = (await second.evaluate(() =>
+  const fresh = await second.evaluate<Memory>(() =>
     (self as unknown as { __robustPlayground: { memory(): Memory } }).__robustPlayground.memory(),
-  )) as Memory;
+  );
   expect(fresh.backend).toBe('wasm');
   expect(fresh.numTensors).toBe(memory.numTensors);
 

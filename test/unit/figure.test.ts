@@ -334,6 +334,70 @@ describe('figureSvg', () => {
   });
 });
 
+describe('user text in the figure', () => {
+  // Dataset names come from opened CSV files, panel labels from opened model files (file name and model name),
+  // the link from the address bar: any of them may be hostile. Each stays text, and the document stays one SVG.
+  const HOSTILE = [
+    '</desc><script>alert(1)</script>',
+    ']]></style><script>alert(1)</script><style><![CDATA[',
+    '"/><image href="https://e.x/t.png"/><text x="',
+    "' onload='alert(1)",
+    '<!-- <svg onload=alert(1)> -->',
+    '&lt;script&gt; &amp; &#60;script&#62; &nbsp;',
+    '<?xml-stylesheet href="https://e.x/a.css"?>',
+    'javascript:alert(1)',
+    'a\u0000b\u0008c\uFFFEd\uD800e',
+    '\u202Egnp.exe',
+  ];
+
+  it('keeps hostile dataset names, file names and model names as text', () => {
+    for (const evil of HOSTILE) {
+      const s = figureSvg(
+        input([panel(`${evil}.model.json`), panel(evil, { metrics: [evil] })], {
+          title: evil,
+          caption: figureCaption({ dataset: evil, eps: 0.1, norm: 'linf', backend: evil, date: new Date(0) }),
+          legendNote: evil,
+        }),
+      );
+      const els = parseXml(s);
+      const what = JSON.stringify(evil);
+      expect(byName(els, 'script'), what).toHaveLength(0);
+      expect(
+        byName(els, 'svg').filter((e) => e.attrs.class !== 'rp-panel-marks'),
+        what,
+      ).toHaveLength(1);
+      expect(byName(els, 'image'), what).toHaveLength(2);
+      expect(byName(els, 'style'), what).toHaveLength(1);
+      expect(byName(els, 'style')[0]!.text, what).not.toContain('alert');
+      for (const e of els) {
+        expect(
+          Object.keys(e.attrs).filter((k) => /^on/i.test(k)),
+          what,
+        ).toEqual([]);
+        for (const [k, v] of Object.entries(e.attrs)) if (/href$/.test(k)) expect(v, what).toMatch(/^data:/);
+      }
+      // The text reads back as written, with only the characters XML cannot hold replaced.
+      const shown = evil.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+      const texts = byName(els, 'text').map((t) => t.text);
+      expect(texts, what).toContain(shown);
+      expect(byName(els, 'title')[0]!.text, what).toBe(shown);
+      expect(
+        texts.some((t) => t.startsWith(`dataset ${shown.split(/\s+/)[0]}`)),
+        what,
+      ).toBe(true);
+    }
+  });
+
+  it('keeps a hostile link as text and reads it back', () => {
+    for (const evil of HOSTILE.filter((h) => !escapeXml(h).includes('\uFFFD'))) {
+      const link = `https://e.x/?q=${evil}`;
+      const s = figureSvg(input([panel('A')], { link }));
+      expect(byName(parseXml(s), 'script')).toHaveLength(0);
+      expect(readSvgLink(s)).toBe(link.trim());
+    }
+  });
+});
+
 describe('readSvgLink', () => {
   it('finds the link under any prefix bound to the namespace, with CDATA', () => {
     const s = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:q="${FIGURE_LINK_NS}"><metadata><q:link><![CDATA[https://e.x/?a=1&b=2]]></q:link></metadata></svg>`;
@@ -370,6 +434,29 @@ describe('cleanMarksSvg', () => {
     expect(clean).not.toMatch(/script|onload|foreignObject|https:/);
     expect(clean).toContain('href="#m"');
     expect(clean).toContain('a&#160;b &amp;copy;');
+    parseXml(clean);
+  });
+
+  it('drops links, animations, styles and outside references however they are written', () => {
+    const dirty =
+      '<svg class="rp-panel-marks"><a href="javascript:alert(1)"><circle r="1"></circle></a>' +
+      '<animate attributeName="href" to="javascript:alert(1)"></animate><set attributeName="onclick" to="x"/>' +
+      '<style>@import url(https://e.x/a.css);</style><iframe src="https://e.x/"></iframe>' +
+      '<scr<script></script>ipt>alert(1)</script><SCRIPT SRC="https://e.x/a.js"></SCRIPT>' +
+      '<rect onclick=alert(1) /><rect ONMOUSEOVER="x"></rect>' +
+      '<path style="fill:url(https://e.x/track)" d="M0,0"></path><path fill="url(#ok)" d="M1,1"></path>' +
+      '<use href="&#106;avascript:alert(1)"></use><use xlink:href="java&Tab;script:x"></use>' +
+      '<image href="data:image/svg+xml,&lt;svg onload=alert(1)&gt;"></image>' +
+      `<use href="&#${'9'.repeat(400)};&#x${'f'.repeat(300)};#ok"></use>` +
+      '<image href="data:image/png;base64,AAAA"></image></svg>';
+    const clean = cleanMarksSvg(dirty);
+    expect(clean).not.toMatch(
+      /javascript|<a[\s>]|<\/a>|animate|<set|<style|@import|iframe|script|onclick|onmouseover/i,
+    );
+    expect(clean).not.toMatch(/https:|svg\+xml/);
+    expect(clean).toContain('<circle r="1"></circle>');
+    expect(clean).toContain('fill="url(#ok)"');
+    expect(clean).toContain('href="data:image/png;base64,AAAA"');
     parseXml(clean);
   });
 

@@ -186,7 +186,9 @@ describe('model files', () => {
     const back = modelFromJsonText(text, { inputDim: 2, nClasses: 2 });
     expect(await back.model.toPlain()).toEqual(await model.toPlain());
     expect(back.method).toBe('natural');
-    expect(() => modelFromJsonText(text, { nClasses: 3 })).toThrow(/has 2 classes but the dataset has 3/);
+    expect(() => modelFromJsonText(text, { nClasses: 3 })).toThrow(
+      /has 2 classes \(outputs\) but the data has 3/,
+    );
     back.model.dispose();
     model.dispose();
   });

@@ -12,6 +12,7 @@ import {
   FIGURE_LINK_NS,
   linkSearch,
   MAX_OPEN_BYTES,
+  modelsMismatch,
   type Opened,
   type OpenedFile,
 } from '../../src/state/openFile.ts';
@@ -188,8 +189,12 @@ describe('classifyOpened: what it refuses, and how it says so', () => {
   });
 
   it('a file over the size limit, before looking inside', () => {
-    const big = { name: 'huge.csv', bytes: new Uint8Array(MAX_OPEN_BYTES + 1) };
-    expect(refusal([big])).toMatch(/huge\.csv \(50\.0 MB\) is over the 50\.0 MB limit/);
+    expect(MAX_OPEN_BYTES).toBe(16 * 1024 * 1024);
+    const big = { name: 'huge.csv', bytes: new Uint8Array(20 * 1024 * 1024) };
+    expect(refusal([big])).toBe(
+      'huge.csv is 20.0 MB, over the 16 MB the app opens; nothing was read. A dataset CSV of 10,000 training ' +
+        'and 10,000 test points is about 1 MB: sample your data down, or open a smaller model.',
+    );
   });
 
   it('binary junk, naming known formats', () => {
@@ -197,7 +202,7 @@ describe('classifyOpened: what it refuses, and how it says so', () => {
       /photo\.png is a JPEG image/,
     );
     expect(refusal([file('x.bin', Uint8Array.from([0, 1, 2, 3, 0xfe, 0xff, 7]))])).toMatch(
-      /binary data, not text/,
+      /^x\.bin is not a text file \(it holds binary data\); a dataset CSV is text with the header x1,x2,label,split/,
     );
     expect(refusal([file('x.csv', 'a,b\n\u0000\u0001,c\n')])).toMatch(/binary data/);
   });
@@ -274,6 +279,86 @@ describe('classifyOpened: what it refuses, and how it says so', () => {
   it('several files where one is bad reports that one', () => {
     expect(refusal([file('a.model.json', modelJsonText(model)), file('b.model.json', '')])).toMatch(
       /b\.model\.json is empty/,
+    );
+  });
+});
+
+describe('classifyOpened: bad input gets a message that says what to do', () => {
+  const refusal = (files: OpenedFile[]) => expectKind(classifyOpened(files), 'error').message;
+  const HEADER = 'x1,x2,label,split\n';
+
+  it('a label that is HTML is refused as not a class index, quoted as text and cut short', () => {
+    const text = `${HEADER}0,0,0,train\n1,1,<img src=x onerror="window.__pwned=1">,train\n`;
+    expect(refusal([file('evil.csv', text)])).toBe(
+      'evil.csv was not loaded — Line 3: label "<img src=x onerror="window.__pwned=1">" is not a class index; ' +
+        'use a whole number from 0 to 9 (the app shows at most 10 classes). Your current data is unchanged.',
+    );
+    const long = `${HEADER}0,0,<script>${'a'.repeat(100)}</script>,train\n`;
+    expect(refusal([file('evil.csv', long)])).toContain(`label "<script>${'a'.repeat(31)}…" is not`);
+  });
+
+  it('200,000 rows are refused with what to sample down to', () => {
+    const text = HEADER + '0.1,0.2,0,train\n0.3,0.4,1,test\n'.repeat(100_000);
+    expect(refusal([file('big.csv', text)])).toBe(
+      'big.csv was not loaded — The file has 200,000 rows of points; the app takes at most 10,000 training and ' +
+        '10,000 test points. Sample the data down to at most 10,000 training and 10,000 test points and open it ' +
+        'again. Your current data is unchanged.',
+    );
+  });
+
+  it('a coordinate beyond float32 (1e308) is refused, saying to rescale', () => {
+    expect(refusal([file('far.csv', `${HEADER}1e308,0,0,train\n`)])).toMatch(
+      /^far\.csv was not loaded — Line 2: x1 "1e308" is outside ±1,000,000, .*Rescale the data/,
+    );
+  });
+
+  it('binary junk after a valid header (NUL bytes past the first 4 kB) is refused as not text', () => {
+    const text = HEADER + '0,0,0,train\n'.repeat(500) + '\u0000\u0000\u0000\n';
+    expect(refusal([file('junk.csv', text)])).toMatch(
+      /^junk\.csv was not loaded — This is not a text file \(it holds binary data\); a dataset CSV is text with the header x1,x2,label,split/,
+    );
+  });
+
+  it('a dataset with one class or no training rows is refused, not loaded to fail later', () => {
+    expect(refusal([file('one.csv', `${HEADER}0,0,1,train\n1,1,1,train\n2,2,0,test\n`)])).toBe(
+      'one.csv was not loaded — The training rows hold only class 1; a classifier needs at least two classes. ' +
+        'Add training rows of another class (split train). Your current data is unchanged.',
+    );
+    expect(refusal([file('none.csv', `${HEADER}0,0,1,test\n`)])).toMatch(
+      /^none\.csv was not loaded — The CSV has no training rows; mark at least two classes of rows "train"\./,
+    );
+  });
+
+  it('a web page is named as HTML', () => {
+    expect(refusal([file('page.html', '<!DOCTYPE html>\n<html><body><img src=x></body></html>')])).toBe(
+      'page.html is a web page (HTML), which the app cannot open. Save the data as a dataset CSV ' +
+        '(x1,x2,label,split) and open that.',
+    );
+  });
+
+  it('a one-line file of 1 MB is quoted by its first 40 characters only', () => {
+    const message = refusal([file('line.txt', 'q'.repeat(1 << 20))]);
+    expect(message).toContain(`(first line "${'q'.repeat(39)}…")`);
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it('a model of another format or with wrong shapes names the path', () => {
+    expect(refusal([file('m.json', JSON.stringify({ ...model, format: 'robust-mlp/9' }))])).toMatch(
+      /^m\.json is a "robust-mlp\/9" file; the app opens "robust-mlp\/1" models/,
+    );
+    const wrong = { format: 'robust-mlp/1', ...model, layers: [model.layers[1]!, model.layers[0]!] };
+    expect(refusal([file('m.json', JSON.stringify(wrong))])).toBe(
+      'm.json: Model file: layers[0].W has 3 rows; the first layer takes the 2 input coordinates, so it needs 2 ' +
+        'rows.',
+    );
+  });
+
+  it('models whose class count differs from the data are refused with what to open instead', () => {
+    const opened = [{ fileName: 'three.model.json', model }];
+    expect(modelsMismatch(opened, 2)).toBeNull();
+    expect(modelsMismatch(opened, 3)).toBe(
+      'three.model.json was not added: This model has 2 classes (outputs) but the data has 3. Open the dataset it ' +
+        'was trained on first (its CSV), or a model trained on this data.',
     );
   });
 });

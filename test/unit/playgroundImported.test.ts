@@ -91,7 +91,8 @@ describe('an imported model in the playground engine', () => {
       type: 'error',
       panelId: 'x',
       message:
-        'three.json: This model has 3 classes but the dataset has 2; load a model trained on this dataset.',
+        'three.json: This model has 3 classes (outputs) but the data has 2. Open the dataset it was trained on ' +
+        'first (its CSV), or a model trained on this data.',
     });
     const first = json.layers[0]!;
     const threeInputs: ModelJson = {

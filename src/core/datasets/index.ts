@@ -3,6 +3,7 @@
  * sets from seeded streams and maps them into the fixed box [−1, 1]² by an affine map that depends only on the
  * parameters (never on the drawn points), so the same parameters always give the same units.
  */
+import { LIMITS } from '../limits.ts';
 import { Rng } from '../rng.ts';
 import type { LabelledPoints } from '../types.ts';
 import type { DatasetCsv } from '../formats/datasetCsv.ts';
@@ -56,8 +57,8 @@ const param = (
 
 /** Parameters every dataset takes besides its own. */
 export const COMMON_PARAMS: readonly ParamSpec[] = [
-  param('nTrain', 400, 10, 10000, 'Number of training points, all classes together.', true),
-  param('nTest', 400, 0, 10000, 'Number of test points, all classes together.', true),
+  param('nTrain', 400, 10, LIMITS.trainPoints, 'Number of training points, all classes together.', true),
+  param('nTest', 400, 0, LIMITS.testPoints, 'Number of test points, all classes together.', true),
   param(
     'seed',
     0,
@@ -265,7 +266,8 @@ export function datasetFromCsv(csv: DatasetCsv, name = 'csv'): Dataset {
   if (present.size < 2) {
     throw new DatasetError(
       'too-few-classes',
-      `The training rows hold only class ${[...present].join(', ')}; a classifier needs at least two classes in train.`,
+      `The training rows hold only class ${[...present].join(', ')}; a classifier needs at least two classes. ` +
+        'Add training rows of another class (split train).',
     );
   }
   let maxLabel = 0;

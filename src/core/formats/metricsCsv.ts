@@ -78,8 +78,9 @@ export class MetricsCsvError extends Error {
   }
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const NUMBER_TEXT = /^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity|NaN)$/;
+// `\d+(\.\d*)?`, not `\d+\.?\d*`: the latter backtracks quadratically on a long run of digits.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER_TEXT = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity|NaN)$/;
 
 // String(x) is the shortest text that reads back to the same double; only −0 needs help to keep its sign.
 const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));

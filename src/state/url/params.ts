@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { BackendName } from '../../ml/backendNames.ts';
 import { METHOD_INFO } from '../../ml/methods/catalog.ts';
 import { COMMON_PARAMS, DATASETS, type DatasetName, type ParamSpec } from '../../core/datasets/index.ts';
+import { LIMITS } from '../../core/limits.ts';
 import type { Norm } from '../../core/types.ts';
 import type { EvalSettings, FieldKind, FieldSettings, Speed, TrainSettings } from '../../engine/protocol.ts';
 import {
@@ -25,8 +26,8 @@ import { enumCodec, intCodec, intSchema, listCodec, numCodec, type Codec } from 
 export const URL_VERSION = 1;
 /** Longest query string a link may be (16 kB): longer ones open the default page. */
 export const MAX_SEARCH_LENGTH = 16 * 1024;
-/** Most panels a link may carry. */
-export const MAX_PANELS = 24;
+/** Most panels a link may carry ({@link LIMITS.panels}). */
+export const MAX_PANELS = LIMITS.panels;
 
 /** Web Workers that train: a count, or one per panel. */
 export type WorkerSetting = number | 'panel';
@@ -72,8 +73,8 @@ export interface LaunchFlags {
   readonly workers: WorkerSetting;
 }
 
-export const MAX_HIDDEN_LAYERS = 4;
-export const MAX_WIDTH = 256;
+export const MAX_HIDDEN_LAYERS = LIMITS.hiddenLayers;
+export const MAX_WIDTH = LIMITS.width;
 
 /** Hidden layer widths joined by `x`, e.g. `64x64`. */
 const ARCH: Codec<readonly number[]> = {
@@ -135,9 +136,9 @@ export const TRAIN_ROWS: RowsOf<TrainSettings> = {
   hidden: { key: 'arch', meaning: 'hidden layer widths, e.g. 64x64', codec: ARCH },
   activation: { key: 'act', meaning: 'activation', codec: enumCodec(ACTIVATION_OPTIONS) },
   optimizer: { key: 'opt', meaning: 'optimizer', codec: enumCodec(OPTIMIZER_OPTIONS) },
-  lr: { key: 'lr', meaning: 'learning rate', codec: numCodec(0, 10, true) },
-  batchSize: { key: 'bs', meaning: 'batch size', codec: intCodec(1, 5000) },
-  epochs: { key: 'epochs', meaning: 'training epochs', codec: intCodec(1, 2000) },
+  lr: { key: 'lr', meaning: 'learning rate', codec: numCodec(0, LIMITS.lr, true) },
+  batchSize: { key: 'bs', meaning: 'batch size', codec: intCodec(1, LIMITS.batchSize) },
+  epochs: { key: 'epochs', meaning: 'training epochs', codec: intCodec(1, LIMITS.epochs) },
   seed: {
     key: 'seed',
     meaning: 'training seed (weights, batches, attacks)',
@@ -154,7 +155,7 @@ export const EVAL_ROWS: RowsOf<EvalSettings> = {
 
 export const FIELD_ROWS: RowsOf<FieldSettings> = {
   kind: { key: 'field', meaning: 'heatmap', codec: enumCodec(FIELD_KINDS) },
-  resolution: { key: 'res', meaning: 'heatmap cells per side', codec: intCodec(16, 256) },
+  resolution: { key: 'res', meaning: 'heatmap cells per side', codec: intCodec(16, LIMITS.resolution) },
 };
 
 const VIEW_ROW: RowSpec<ViewSettings> = {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ParamSpec } from '../../core/datasets/index.ts';
+import { cut } from '../../core/formats/quote.ts';
 
 export interface Codec<T> {
   readonly schema: z.ZodType<T>;
@@ -17,7 +18,8 @@ export interface Codec<T> {
   write(v: T): string;
 }
 
-export const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// `\d+(\.\d*)?`, not `\d+\.?\d*`: the latter backtracks quadratically on a long run of digits (a 16 kB link).
+export const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 export const INT_RE = /^[+-]?\d+$/;
 
 /** `v` as the shortest text that reads back to the same double; −0 keeps its sign. */
@@ -96,9 +98,12 @@ export const FLAG: Codec<boolean> = {
   write: (v) => (v ? '' : '0'),
 };
 
-/** `s` cut to `max` characters, with an ellipsis when cut (for notices). */
+/**
+ * `s` cut to `max` characters, with an ellipsis when cut (for notices); control characters and bidi overrides,
+ * which would hide or reorder the rest of the notice, shown as "�" (core/formats/quote.ts).
+ */
 export function short(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return cut(s, max);
 }
 
 /** `raw` as a number the schema accepts, or `fallback` with a notice. */

@@ -2,7 +2,7 @@
  * Saving and opening files in the browser: a download through a temporary `<a download>`, and reading what the
  * user picked or dropped into bytes for state/openFile.ts `classifyOpened`. DOM only; kept thin.
  */
-import { MAX_OPEN_BYTES, type OpenedFile } from '../../state/openFile.ts';
+import { MAX_OPEN_BYTES, tooLargeMessage, type OpenedFile } from '../../state/openFile.ts';
 
 /** Save `blob` as `fileName` (the browser's download, no dialog where the browser has none). */
 export function downloadBlob(blob: Blob, fileName: string): void {
@@ -32,10 +32,7 @@ export class FileTooLargeError extends Error {
     readonly fileName: string,
     readonly size: number,
   ) {
-    super(
-      `${fileName} is ${(size / (1024 * 1024)).toFixed(1)} MB, over the ${MAX_OPEN_BYTES / (1024 * 1024)} MB ` +
-        'limit for opened files; nothing was opened. Open a smaller file.',
-    );
+    super(tooLargeMessage(fileName, size));
   }
 }
 
@@ -44,16 +41,26 @@ export class FileTooLargeError extends Error {
  * keep their folder parts when the browser gives them (`webkitRelativePath`), so a results folder's files can be
  * matched to one another.
  *
- * @throws FileTooLargeError for the first file over {@link MAX_OPEN_BYTES}, before any file is read
+ * @throws FileTooLargeError for the first file over {@link MAX_OPEN_BYTES}, before any file is read (its `size`
+ *   is checked, not its bytes)
+ * @throws Error saying to pick the file again when the browser cannot read it (moved or changed since picked)
  */
 export async function readFiles(files: FileList | readonly File[]): Promise<OpenedFile[]> {
   const list = Array.from(files);
   const big = list.find((f) => f.size > MAX_OPEN_BYTES);
   if (big) throw new FileTooLargeError(big.name, big.size);
   return Promise.all(
-    list.map(async (f) => ({
-      name: f.webkitRelativePath || f.name,
-      bytes: new Uint8Array(await f.arrayBuffer()),
-    })),
+    list.map(async (f) => {
+      let buffer: ArrayBuffer;
+      try {
+        buffer = await f.arrayBuffer();
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(`${f.name} could not be read (${why}); pick it again. Nothing was opened.`, {
+          cause: e,
+        });
+      }
+      return { name: f.webkitRelativePath || f.name, bytes: new Uint8Array(buffer) };
+    }),
   );
 }

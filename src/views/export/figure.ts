@@ -222,9 +222,54 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const DATA_IMAGE = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=\s]*$/;
 
 /**
+ * Elements a figure's marks never need and that could run script, load or show something from outside, or turn
+ * an attribute into a `javascript:` URL over time (SMIL `animate`/`set`).
+ */
+const UNSAFE_ELEMENTS =
+  'script|foreignObject|style|iframe|embed|object|animate|animateMotion|animateTransform|set|discard|handler|listener';
+const UNSAFE_PAIRED = new RegExp(`<(${UNSAFE_ELEMENTS})\\b[\\s\\S]*?<\\/\\1\\s*>`, 'gi');
+const UNSAFE_SINGLE = new RegExp(`<\\/?(?:${UNSAFE_ELEMENTS})\\b[^>]*>`, 'gi');
+/** Links (`<a>`): their tags go, their drawing stays. */
+const LINK_TAG = /<\/?a\b[^>]*>/gi;
+const ATTRIBUTE = /\s+([A-Za-z_:][\w:.-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>/=`]+)/g;
+
+/**
+ * Whether an attribute of the marks may stay: no event handler, no `javascript:` anywhere, links only to
+ * `#fragments` and `data:` images, and CSS `url()` only to `#fragments`.
+ */
+function safeAttribute(name: string, quoted: string): boolean {
+  const value = quoted.replace(/^["']|["']$/g, '');
+  // Character references and blanks cannot hide a scheme: `&#106;avascript:`, `java&Tab;script:`, `java\nscript:`.
+  const plain = value
+    .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => codePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);?/g, (_, dec: string) => codePoint(Number(dec)))
+    .replace(/&(colon|tab|newline);?/gi, (_, n: string) => (n.toLowerCase() === 'colon' ? ':' : ''))
+    .replace(/[\s\p{Cc}]/gu, '')
+    .toLowerCase();
+  if (/^on/i.test(name) || /(java|vb)script:/.test(plain)) return false;
+  if (/(^|:)href$/i.test(name)) return /^(#|data:image\/(png|jpeg|gif|webp)[;,])/i.test(value.trim());
+  return !/url\(\s*['"]?(?!#)/i.test(value);
+}
+
+/** The character of a character reference; "" for a number that is none. */
+function codePoint(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '';
+}
+
+/** `s` with `re` replaced by `by` until nothing changes (so a removal cannot join the halves of another). */
+function removeAll(s: string, re: RegExp, by = ''): string {
+  for (let prev = ''; prev !== s;) {
+    prev = s;
+    s = s.replace(re, by);
+  }
+  return s;
+}
+
+/**
  * A panel's overlay `<svg>` (HTML-serialised by `outerHTML`) made fit for a standalone XML file that a canvas may
- * draw: no scripts, event handlers, foreign objects or links to anything but `#fragments` and `data:` URLs; HTML's
- * named entities (`&nbsp;`) turned into character references.
+ * draw: no scripts, styles, event handlers, foreign objects, animations, links, or references to anything but
+ * `#fragments` and `data:` images ({@link safeAttribute}); HTML's named entities (`&nbsp;`) turned into character
+ * references. The marks are the page's own drawing (no user text); this holds the exported file safe all the same.
  */
 export function cleanMarksSvg(svg: string): string {
   const s = svg.trim();
@@ -232,13 +277,11 @@ export function cleanMarksSvg(svg: string): string {
   if (!/^<svg[\s>]/i.test(s)) {
     throw new Error(`marksSvg must be an <svg> element's outerHTML; it starts with "${s.slice(0, 20)}".`);
   }
-  return s
-    .replace(/<script\b[\s\S]*?<\/script\s*>/gi, '')
-    .replace(/<foreignObject\b[\s\S]*?<\/foreignObject\s*>/gi, '')
-    .replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*')/gi, '')
-    .replace(/\s+(?:xlink:)?href\s*=\s*("[^"]*"|'[^']*')/gi, (whole, value: string) =>
-      /^["'](#|data:)/i.test(value) ? whole : '',
-    )
+  let out = removeAll(s, UNSAFE_PAIRED);
+  out = removeAll(out, UNSAFE_SINGLE);
+  out = removeAll(out, LINK_TAG);
+  return out
+    .replace(ATTRIBUTE, (whole, name: string, value: string) => (safeAttribute(name, value) ? whole : ''))
     .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (whole, name: string) =>
       XML_ENTITIES.has(name) ? whole : name === 'nbsp' ? '&#160;' : `&amp;${name};`,
     );
