@@ -424,6 +424,8 @@ export class PlaygroundEngine implements EngineApi {
         const bound = await this.boundOf(panel);
         const acc = new Float64Array(eps.length);
         for (const [k, e] of eps.entries()) {
+          // A search can take seconds (a net with a huge Lipschitz bound spends the whole budget at each radius).
+          if (this.commandsWaiting > 0 || this.pendingEdits.length > 0) return;
           acc[k] =
             e === 0
               ? await accuracy(classifier, data.test, data.nClasses)

@@ -125,7 +125,7 @@ export async function adversarialAccuracy(
  * no cell ever certifies, and would ask for 64·4⁸ cells per ball. Past the budget, the balls still open are
  * reported undecided, never robust.
  */
-export const EXACT_SEARCH_BUDGET = 2_000_000;
+export const EXACT_SEARCH_BUDGET = 1_000_000;
 
 /**
  * Exact robust accuracy in 2D: every ε-ball searched densely and certified cell by cell with `marginLipschitzL2`,

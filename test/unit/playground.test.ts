@@ -146,20 +146,6 @@ describe('the playground engine', () => {
     engine.dispose();
   });
 
-  it('stops a diverging panel with a message that says what to do', async () => {
-    const { events, engine, progress } = recordEngine();
-    await engine.configure({
-      ...CONFIG,
-      train: { ...CONFIG.train, lr: 1e30, optimizer: 'sgd' },
-      panels: [panel('a', 'natural')],
-    });
-    await trainToEnd(engine, events);
-    const f = progress('a')!;
-    expect(f.done).toBe(true);
-    expect(f.stopped).toMatch(/Training stopped at step \d+.*Lower the learning rate/);
-    engine.dispose();
-  });
-
   it('answers picture requests only for panels whose picture changed', async () => {
     const { engine } = recordEngine();
     await engine.configure(CONFIG);
