@@ -194,4 +194,22 @@ describe('the playground engine', () => {
     engine.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('cuts the metrics of a threat model short when a newer one arrives on the event loop meanwhile', async () => {
+    // In a worker the next ε of a slider arrives as a message: a task of the event loop, like this timer.
+    const { events, engine } = recordEngine();
+    await engine.configure(CONFIG);
+    await engine.step();
+    const first = engine.setEvaluation({ eps: 0.05, norm: 'linf' });
+    const second = new Promise<void>((resolve) =>
+      setTimeout(() => resolve(engine.setEvaluation({ eps: 0.06, norm: 'linf' })), 0),
+    );
+    await Promise.all([first, second]);
+    const at = (eps: number) =>
+      events.filter((e) => e.type === 'metrics' && e.eps === eps).map((e) => 'panelId' in e && e.panelId);
+    // The first refresh yields before its first panel and finds the newer threat model waiting: it stops there.
+    expect(at(0.05)).toEqual([]);
+    expect(at(0.06).sort()).toEqual(['a', 'b', 'c']);
+    engine.dispose();
+  });
 });
