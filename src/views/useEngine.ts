@@ -166,6 +166,8 @@ export function useEngine(
         return;
       }
       restartTimes.current = [...recent, now];
+      // One restart per engine: a lost device is often followed by the failures of the work in flight.
+      cancelled = true;
       onNotice(
         `${what[0]!.toUpperCase()}${what.slice(1)}. The engine was restarted${lost ? ` without ${lost.name}` : ''} ` +
           'with your settings; training started again from the initial weights.',
