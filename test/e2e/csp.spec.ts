@@ -7,24 +7,9 @@
 // that all four backends exist here.
 import { expect, test, type Page } from '@playwright/test';
 import type { BackendName } from '../../src/ml/backendNames.ts';
+import { WEBGPU_LAUNCH } from './helpers.ts';
 
-const FLAG_SET_D = [
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-];
-
-test.use({
-  launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAG_SET_D },
-});
+test.use({ launchOptions: WEBGPU_LAUNCH });
 
 type CspWindow = Window & { __cspViolations?: string[] };
 

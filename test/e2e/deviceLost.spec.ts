@@ -1,26 +1,9 @@
 // A lost WebGPU device (simulated with device.destroy()) moves training to the next backend, with a notice.
 // Headless Chromium runs WebGPU on SwiftShader with these flags (reference/webgpu-feasibility.md, flag set D).
 import { expect, test } from '@playwright/test';
-import { openApp, readPanels } from './helpers.ts';
+import { openApp, readPanels, WEBGPU_LAUNCH } from './helpers.ts';
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--use-vulkan=swiftshader',
-      '--use-angle=swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-    ],
-  },
-});
+test.use({ launchOptions: WEBGPU_LAUNCH });
 
 test('losing the WebGPU device falls back to the next backend and training goes on', async ({ page }) => {
   const log = await openApp(page, '/?backend=webgpu&n=40&nt=20&epochs=400&res=16&eps=0.06&panels=natural');

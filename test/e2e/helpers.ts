@@ -154,3 +154,24 @@ export async function expectCleanLayout(page: Page): Promise<void> {
     innerWidth,
   );
 }
+
+/**
+ * Chromium with WebGPU and WebGL on SwiftShader (flag set D of reference/webgpu-feasibility.md: the only set where
+ * reads back from WebGPU work headless). For `test.use` at the top of a spec that needs the GPU backends.
+ */
+export const WEBGPU_LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--enable-unsafe-webgpu',
+    '--enable-features=Vulkan',
+    '--use-vulkan=swiftshader',
+    '--use-angle=swiftshader',
+    '--use-webgpu-adapter=swiftshader',
+  ],
+};

@@ -5,25 +5,9 @@
 import { expect, test } from '@playwright/test';
 import type { Availability, ParityReport, RpDiagnostics } from '../../src/diagnostics/api.ts';
 import type { BackendName } from '../../src/ml/backend.ts';
-import { openApp } from './helpers.ts';
+import { openApp, WEBGPU_LAUNCH } from './helpers.ts';
 
-const WEBGPU_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-];
-
-test.use({
-  launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: WEBGPU_ARGS },
-});
+test.use({ launchOptions: WEBGPU_LAUNCH });
 
 const TOLERANCE = 1e-5;
 type Win = Window & { rpDiagnostics: RpDiagnostics };
